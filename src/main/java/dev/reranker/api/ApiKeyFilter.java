@@ -1,0 +1,50 @@
+package dev.reranker.api;
+
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.Provider;
+
+/**
+ * Checks {@code Authorization} on scoring routes when API keys are configured. Accepts
+ * {@code Bearer <key>} and the bare key, which LlamaIndex's TEI client sends.
+ */
+@Provider
+@ApiKeyProtected
+public class ApiKeyFilter implements ContainerRequestFilter {
+
+    private static final String BEARER = "bearer ";
+
+    // A client proxy: the filter is built while the application is being set up, before its configuration is.
+    private final ApiKeys keys;
+
+    public ApiKeyFilter(ApiKeys keys) {
+        this.keys = keys;
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        if (!keys.required()) {
+            return;
+        }
+        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (header == null || header.isBlank()) {
+            request.abortWith(unauthorized(request, "Missing API key: send Authorization: Bearer <key>"));
+            return;
+        }
+        String presented = header.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                ? header.substring(BEARER.length()).trim() : header.trim();
+        if (!keys.accepts(presented)) {
+            request.abortWith(unauthorized(request, "Invalid API key"));
+        }
+    }
+
+    private static Response unauthorized(ContainerRequestContext request, String message) {
+        boolean cohere = request.getUriInfo().getPath().startsWith("/v");
+        Object body = cohere ? new CohereError(message) : new TeiError(message, "unauthorized");
+        return Response.status(Response.Status.UNAUTHORIZED).type(MediaType.APPLICATION_JSON_TYPE)
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").entity(body).build();
+    }
+}

@@ -1,0 +1,5 @@
+package dev.reranker.api;
+
+/** Cohere's error body: {@code {"message": "..."}}. */
+public record CohereError(String message) {
+}

@@ -1,0 +1,66 @@
+package dev.reranker.api;
+
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import dev.reranker.config.RerankerConfig;
+import dev.reranker.engine.ModelDescriptor;
+import dev.reranker.engine.ModelSlot;
+import dev.reranker.engine.ServingModel;
+
+/** What is served and how: TEI's {@code GET /info}. */
+@Path("/info")
+@Tag(name = "TEI")
+public class InfoResource {
+
+    private final RerankerConfig config;
+    private final ModelSlot slot;
+    private final String version;
+
+    public InfoResource(RerankerConfig config, ModelSlot slot,
+            @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version) {
+        this.config = config;
+        this.slot = slot;
+        this.version = version;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Model, device and limits")
+    public InfoResponse info() {
+        Optional<ModelDescriptor> model = slot.model().map(ServingModel::descriptor);
+        RerankerConfig.Batch batch = config.batch();
+        return new InfoResponse(
+                model.map(ModelDescriptor::name).orElse(config.model().name().orElse(null)),
+                null,
+                "float32",
+                Map.of("reranker", Map.of("id2label", Map.of("0", "LABEL_0"), "label2id", Map.of("LABEL_0", 0))),
+                batch.maxQueuedPairs(),
+                model.map(ModelDescriptor::maxLength).orElse(config.maxLength()),
+                batch.maxTokens(),
+                batch.maxPairs(),
+                config.maxClientBatchSize(),
+                config.autoTruncate(),
+                config.tokenization().threads().orElse(Runtime.getRuntime().availableProcessors()),
+                version,
+                slot.state().name().toLowerCase(),
+                model.map(ModelDescriptor::location).orElse(null),
+                model.map(ModelDescriptor::onnxFile).orElse(null),
+                model.map(ModelDescriptor::demo).orElse(false),
+                model.map(ModelDescriptor::device).orElse(null),
+                config.truncation().name().toLowerCase(),
+                model.map(ModelDescriptor::modelLimit).filter(l -> l > 0).orElse(null),
+                model.map(ModelDescriptor::loadMillis).orElse(null),
+                new InfoResponse.Batch(batch.maxTokens(), batch.maxPairs(), batch.maxWait().toNanos() / 1e6,
+                        batch.workers(), batch.maxQueuedPairs(), config.requestTimeout().toMillis()));
+    }
+}

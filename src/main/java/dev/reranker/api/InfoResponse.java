@@ -1,0 +1,41 @@
+package dev.reranker.api;
+
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * TEI's {@code /info} fields, so TEI clients find what they look for, followed by this service's own.
+ */
+public record InfoResponse(
+        @JsonProperty("model_id") String modelId,
+        @JsonProperty("model_sha") String modelSha,
+        @JsonProperty("model_dtype") String modelDtype,
+        @JsonProperty("model_type") Map<String, Object> modelType,
+        @JsonProperty("max_concurrent_requests") int maxConcurrentRequests,
+        @JsonProperty("max_input_length") int maxInputLength,
+        @JsonProperty("max_batch_tokens") int maxBatchTokens,
+        @JsonProperty("max_batch_requests") Integer maxBatchRequests,
+        @JsonProperty("max_client_batch_size") int maxClientBatchSize,
+        @JsonProperty("auto_truncate") boolean autoTruncate,
+        @JsonProperty("tokenization_workers") int tokenizationWorkers,
+        String version,
+        String state,
+        @JsonProperty("model_path") String modelPath,
+        @JsonProperty("onnx_file") String onnxFile,
+        @JsonProperty("demo_model") boolean demoModel,
+        String device,
+        String truncation,
+        @JsonProperty("model_max_input_length") Integer modelMaxInputLength,
+        @JsonProperty("load_time_ms") Long loadTimeMs,
+        Batch batch) {
+
+    public record Batch(
+            @JsonProperty("max_tokens") int maxTokens,
+            @JsonProperty("max_pairs") int maxPairs,
+            @JsonProperty("max_wait_ms") double maxWaitMs,
+            int workers,
+            @JsonProperty("max_queued_pairs") int maxQueuedPairs,
+            @JsonProperty("request_timeout_ms") long requestTimeoutMs) {
+    }
+}

@@ -1,0 +1,18 @@
+package dev.reranker.api;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * Body of TEI's {@code POST /rerank}. Every field but query and texts is optional; JSON null means
+ * "not given".
+ */
+public record TeiRerankRequest(
+        String query,
+        List<String> texts,
+        Boolean truncate,
+        @JsonProperty("truncation_direction") String truncationDirection,
+        @JsonProperty("raw_scores") Boolean rawScores,
+        @JsonProperty("return_text") Boolean returnText) {
+}

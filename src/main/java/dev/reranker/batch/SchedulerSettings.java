@@ -1,0 +1,24 @@
+package dev.reranker.batch;
+
+/**
+ * Limits of the scheduler.
+ *
+ * @param maxTokens       padded tokens (pairs x longest pair) a batch may hold
+ * @param maxPairs        pairs a batch may hold
+ * @param maxWaitNanos    how long the oldest pair may wait for company; 0 = one request per batch
+ * @param workers         batches computed at once
+ * @param maxQueuedPairs  pairs admitted and not yet scored beyond which requests are refused
+ */
+public record SchedulerSettings(int maxTokens, int maxPairs, long maxWaitNanos, int workers, int maxQueuedPairs) {
+
+    public SchedulerSettings {
+        if (maxTokens < 1 || maxPairs < 1 || workers < 1 || maxQueuedPairs < 1 || maxWaitNanos < 0) {
+            throw new IllegalArgumentException("batch limits must be positive: " + this);
+        }
+    }
+
+    /** False in the comparison mode where every batch holds pairs of one request only. */
+    public boolean coalesces() {
+        return maxWaitNanos > 0;
+    }
+}

@@ -1,0 +1,19 @@
+package dev.reranker.engine;
+
+/** Why a request was not scored; each wire format maps these to its own status codes and bodies. */
+public enum ErrorKind {
+    /** Empty query or no documents. */
+    EMPTY,
+    /** Too many documents, an input too long with truncation off, a bad option. */
+    VALIDATION,
+    /** The tokenizer rejected a text. */
+    TOKENIZER,
+    /** The queue is full; retry later. */
+    OVERLOADED,
+    /** The model failed on the batch that carried the request. */
+    BACKEND,
+    /** No model is ready (starting, unloaded, draining, shutting down). */
+    UNHEALTHY,
+    /** The request waited longer than reranker.request-timeout. */
+    TIMEOUT
+}

@@ -1,0 +1,17 @@
+package dev.reranker.engine;
+
+import dev.reranker.tokenize.TruncationSide;
+
+/**
+ * Per-request choices.
+ *
+ * @param truncate      cut pairs longer than max-length (false: reject them)
+ * @param side          which end of a text is cut
+ * @param maxDocTokens  cap on each document's tokens (Cohere's max_tokens_per_doc); 0 = none
+ */
+public record RerankOptions(boolean truncate, TruncationSide side, int maxDocTokens) {
+
+    public static RerankOptions defaults(boolean truncate) {
+        return new RerankOptions(truncate, TruncationSide.RIGHT, 0);
+    }
+}

@@ -1,0 +1,235 @@
+package dev.reranker.engine;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.reranker.batch.Admission;
+import dev.reranker.batch.BatchScheduler;
+import dev.reranker.batch.JobTimings;
+import dev.reranker.batch.OverloadedException;
+import dev.reranker.batch.SchedulerClosedException;
+import dev.reranker.batch.ScoringJob;
+import dev.reranker.config.RerankerConfig;
+import dev.reranker.tokenize.EncodedPair;
+import dev.reranker.tokenize.EncodedText;
+import dev.reranker.tokenize.InputTooLongException;
+import dev.reranker.tokenize.PairLimits;
+import dev.reranker.tokenize.PairTokenizer;
+import dev.reranker.tokenize.TokenizationException;
+
+/**
+ * The engine's facade: validate, tokenize (on its own pool), queue the pairs, gather the scores,
+ * order them. Knows nothing of HTTP.
+ */
+@ApplicationScoped
+public class Reranker {
+
+    /** Documents one tokenization task takes; larger requests are tokenized in parallel slices. */
+    private static final int SLICE = 32;
+
+    private final RerankerConfig config;
+    private final ModelSlot slot;
+    private final BatchScheduler scheduler;
+    private final ExecutorService tokenizers;
+    private final int tokenizerThreads;
+
+    @Inject
+    public Reranker(RerankerConfig config, ModelSlot slot, BatchScheduler scheduler) {
+        this.config = config;
+        this.slot = slot;
+        this.scheduler = scheduler;
+        this.tokenizerThreads = config.tokenization().threads().orElse(Runtime.getRuntime().availableProcessors());
+        this.tokenizers = Executors.newFixedThreadPool(tokenizerThreads, daemonThreads("reranker-tokenize-"));
+    }
+
+    /**
+     * Starts scoring a request.
+     *
+     * @throws RerankException at once for invalid input, overload or no model
+     */
+    public RerankCall rerank(RerankQuery request) {
+        validate(request);
+        ServingModel model = slot.acquire();
+        Admission admission;
+        try {
+            admission = scheduler.admit(request.documents().size());
+        } catch (OverloadedException e) {
+            throw new RerankException(ErrorKind.OVERLOADED, e.getMessage(), e.retryAfterSeconds(), e);
+        } catch (SchedulerClosedException e) {
+            throw new RerankException(ErrorKind.UNHEALTHY, "The service is shutting down", 0, e);
+        }
+        RerankCall call = new RerankCall(admission, config.requestTimeout().toMillis());
+        try {
+            tokenizers.execute(() -> tokenizeAndQueue(call, admission, model, request));
+        } catch (RuntimeException e) {
+            admission.release();
+            throw new RerankException(ErrorKind.UNHEALTHY, "The service is shutting down", 0, e);
+        }
+        return call;
+    }
+
+    private void validate(RerankQuery request) {
+        if (request.query() == null || request.query().isBlank()) {
+            throw new RerankException(ErrorKind.EMPTY, "`query` cannot be empty");
+        }
+        List<String> documents = request.documents();
+        if (documents == null || documents.isEmpty()) {
+            throw new RerankException(ErrorKind.EMPTY, "`documents` cannot be empty");
+        }
+        if (documents.size() > config.maxClientBatchSize()) {
+            throw new RerankException(ErrorKind.VALIDATION, "batch size " + documents.size()
+                    + " > maximum allowed batch size " + config.maxClientBatchSize());
+        }
+        for (int i = 0; i < documents.size(); i++) {
+            if (documents.get(i) == null) {
+                throw new RerankException(ErrorKind.VALIDATION, "document " + i + " is null");
+            }
+        }
+        if (request.options().maxDocTokens() < 0) {
+            throw new RerankException(ErrorKind.VALIDATION, "max_tokens_per_doc must be at least 1");
+        }
+    }
+
+    private void tokenizeAndQueue(RerankCall call, Admission admission, ServingModel model, RerankQuery request) {
+        if (call.isDone()) {
+            admission.release();
+            return;
+        }
+        long start = System.nanoTime();
+        List<EncodedPair> pairs;
+        try {
+            pairs = tokenize(model, request);
+        } catch (RuntimeException e) {
+            admission.release();
+            call.fail(translate(e));
+            return;
+        }
+        long tokenization = System.nanoTime() - start;
+        ScoringJob job = scheduler.submit(admission, model.runner(), pairs);
+        call.attach(job);
+        job.result().whenComplete((logits, error) -> {
+            if (error != null) {
+                call.fail(translate(error));
+                return;
+            }
+            JobTimings timings = job.timings();
+            call.complete(new RerankResult(rank(logits), timings.tokens(), new Timings(tokenization,
+                    timings.queueNanos(), timings.inferenceNanos(), System.nanoTime() - call.startedAt())));
+        });
+    }
+
+    private List<EncodedPair> tokenize(ServingModel model, RerankQuery request) {
+        PairTokenizer tokenizer = model.tokenizer();
+        RerankOptions options = request.options();
+        PairLimits limits = new PairLimits(model.descriptor().maxLength(), config.truncation(), options.truncate(),
+                options.side(), options.maxDocTokens());
+        EncodedText query = tokenizer.encodeQuery(request.query(), limits);
+        List<String> documents = request.documents();
+        int slices = Math.min(tokenizerThreads, (documents.size() + SLICE - 1) / SLICE);
+        if (slices <= 1) {
+            return encodeRange(tokenizer, query, documents, 0, documents.size(), limits);
+        }
+        // A large request is split so that its tokenization uses every tokenizer thread. The calling
+        // thread runs any slice no other thread has started, so waiting on the pool cannot deadlock it.
+        int per = (documents.size() + slices - 1) / slices;
+        List<FutureTask<List<EncodedPair>>> tasks = new ArrayList<>(slices);
+        for (int s = 0; s < slices; s++) {
+            int from = s * per;
+            int to = Math.min(documents.size(), from + per);
+            tasks.add(new FutureTask<>(() -> encodeRange(tokenizer, query, documents, from, to, limits)));
+        }
+        for (int s = 1; s < slices; s++) {
+            tokenizers.execute(tasks.get(s));
+        }
+        List<EncodedPair> pairs = new ArrayList<>(documents.size());
+        for (FutureTask<List<EncodedPair>> task : tasks) {
+            task.run();
+            try {
+                pairs.addAll(task.get());
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while tokenizing", e);
+            }
+        }
+        return pairs;
+    }
+
+    private static List<EncodedPair> encodeRange(PairTokenizer tokenizer, EncodedText query, List<String> documents,
+            int from, int to, PairLimits limits) {
+        List<EncodedPair> pairs = new ArrayList<>(to - from);
+        for (int i = from; i < to; i++) {
+            EncodedText document = tokenizer.encodeDocument(documents.get(i), limits);
+            try {
+                pairs.add(tokenizer.pair(query, document, limits));
+            } catch (InputTooLongException e) {
+                throw new RerankException(ErrorKind.VALIDATION, "Input validation error: document " + i + ": "
+                        + e.getMessage(), 0, e);
+            }
+        }
+        return pairs;
+    }
+
+    private static List<Ranked> rank(float[] logits) {
+        Ranked[] ranked = new Ranked[logits.length];
+        for (int i = 0; i < logits.length; i++) {
+            ranked[i] = Ranked.of(i, logits[i]);
+        }
+        Arrays.sort(ranked, Comparator.comparingDouble((Ranked r) -> r.logit()).reversed()
+                .thenComparingInt(Ranked::index));
+        return List.of(ranked);
+    }
+
+    private static RuntimeException translate(Throwable error) {
+        Throwable cause = error;
+        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof RerankException rerank) {
+            return rerank;
+        }
+        if (cause instanceof TokenizationException) {
+            return new RerankException(ErrorKind.TOKENIZER, cause.getMessage(), 0, cause);
+        }
+        if (cause instanceof java.util.concurrent.CancellationException cancelled) {
+            return cancelled;
+        }
+        if (cause instanceof SchedulerClosedException) {
+            return new RerankException(ErrorKind.UNHEALTHY, cause.getMessage(), 0, cause);
+        }
+        return new RerankException(ErrorKind.BACKEND, "Inference failed: " + cause.getMessage(), 0, cause);
+    }
+
+    @PreDestroy
+    void stop() {
+        tokenizers.shutdown();
+        try {
+            tokenizers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + counter.getAndIncrement());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

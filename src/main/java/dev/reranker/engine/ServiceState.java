@@ -1,0 +1,17 @@
+package dev.reranker.engine;
+
+/** Where the served model is in its life. */
+public enum ServiceState {
+    /** Reading files and creating the session; started probe DOWN. */
+    LOADING,
+    /** Loaded, warm-up inference running; started UP, ready DOWN. */
+    WARMING,
+    /** Serving. */
+    READY,
+    /** Finishing accepted work before shutdown or unload; ready DOWN. */
+    DRAINING,
+    /** No model loaded on purpose. */
+    UNLOADED,
+    /** Loading failed. */
+    FAILED
+}

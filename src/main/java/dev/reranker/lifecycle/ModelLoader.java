@@ -1,0 +1,134 @@
+package dev.reranker.lifecycle;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.reranker.batch.BatchRunner;
+import dev.reranker.config.RerankerConfig;
+import dev.reranker.engine.ModelDescriptor;
+import dev.reranker.engine.ServingModel;
+import dev.reranker.infer.OnnxScorer;
+import dev.reranker.infer.SessionFactory;
+import dev.reranker.infer.SessionSettings;
+import dev.reranker.model.ModelConfig;
+import dev.reranker.model.ModelFiles;
+import dev.reranker.model.ModelLoadException;
+import dev.reranker.model.ModelLocator;
+import dev.reranker.tokenize.EncodedPair;
+import dev.reranker.tokenize.PairLimits;
+import dev.reranker.tokenize.PairTokenizer;
+import dev.reranker.tokenize.TruncationSide;
+
+/** Turns configuration into a loaded, warmed-up model. */
+@ApplicationScoped
+public class ModelLoader {
+
+    /** Shortest max-length at which the flag layout (query 3/4, document the rest) still fits its special tokens. */
+    static final int MIN_MAX_LENGTH = 16;
+
+    private final RerankerConfig config;
+
+    @Inject
+    public ModelLoader(RerankerConfig config) {
+        this.config = config;
+    }
+
+    /** Resolves the configured model: a local path, else the embedded demo model. */
+    public ModelFiles resolve(Optional<String> pathOverride, Optional<String> fileOverride) {
+        Optional<String> path = pathOverride.or(() -> config.model().path()).filter(p -> !p.isBlank());
+        if (path.isPresent()) {
+            return ModelLocator.local(Path.of(path.get()), fileOverride.or(() -> config.model().file()),
+                    config.model().name());
+        }
+        try {
+            return ModelLocator.demo(Files.createTempDirectory("reranker-demo-"));
+        } catch (IOException e) {
+            throw new ModelLoadException("Cannot create a temporary directory for the demo model: " + e, e);
+        }
+    }
+
+    /** Loads tokenizer and session and runs one warm-up inference; fails with one clear message. */
+    public LoadedModel load(ModelFiles files) {
+        long start = System.nanoTime();
+        ModelConfig modelConfig = files.config().map(ModelConfig::read).orElseGet(ModelConfig::none);
+        int maxLength = maxLength(files, modelConfig);
+        PairTokenizer tokenizer = PairTokenizer.load(files.tokenizer());
+        OnnxScorer scorer;
+        try {
+            OptionalInt pad = modelConfig.padTokenId();
+            scorer = SessionFactory.open(files.onnxFile(), sessionSettings(),
+                    pad.isPresent() ? pad.getAsInt() : tokenizer.padTokenId().orElse(0));
+        } catch (RuntimeException e) {
+            tokenizer.close();
+            throw e;
+        }
+        BatchRunner runner = pairs -> {
+            List<int[]> ids = new ArrayList<>(pairs.size());
+            List<int[]> types = new ArrayList<>(pairs.size());
+            for (EncodedPair pair : pairs) {
+                ids.add(pair.ids());
+                types.add(pair.typeIds());
+            }
+            return scorer.logits(ids, types);
+        };
+        try {
+            warmUp(files, tokenizer, runner, maxLength);
+        } catch (RuntimeException e) {
+            scorer.close();
+            tokenizer.close();
+            throw e;
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        ModelDescriptor descriptor = new ModelDescriptor(files.name(), files.location(), files.onnxFile().toString(),
+                scorer.device(), maxLength, modelConfig.maxInputLength().orElse(0), files.demo(), millis);
+        Optional<Path> unpacked = files.demo() ? Optional.of(files.onnxFile().getParent()) : Optional.empty();
+        return new LoadedModel(new ServingModel(descriptor, tokenizer, runner), scorer, tokenizer, unpacked);
+    }
+
+    private int maxLength(ModelFiles files, ModelConfig modelConfig) {
+        int configured = config.maxLength();
+        if (configured < MIN_MAX_LENGTH) {
+            throw new ModelLoadException("reranker.max-length=" + configured + " is too small; use at least "
+                    + MIN_MAX_LENGTH);
+        }
+        OptionalInt limit = modelConfig.maxInputLength();
+        if (limit.isPresent() && configured > limit.getAsInt()) {
+            throw new ModelLoadException("reranker.max-length=" + configured + " exceeds what " + files.config().get()
+                    + " allows (max_position_embeddings gives " + limit.getAsInt() + " tokens)");
+        }
+        return configured;
+    }
+
+    private SessionSettings sessionSettings() {
+        RerankerConfig.Cpu cpu = config.cpu();
+        RerankerConfig.Cuda cuda = config.cuda();
+        return new SessionSettings(config.device(),
+                cpu.intraOpThreads().orElse(Runtime.getRuntime().availableProcessors()), cpu.memoryArena(),
+                cpu.allowSpinning(), cuda.deviceId(), cuda.memoryLimit(), cuda.arenaExtendStrategy(),
+                cuda.cudnnConvAlgoSearch());
+    }
+
+    /** One real inference, so that the first request does not pay for ONNX Runtime's lazy initialisation. */
+    private void warmUp(ModelFiles files, PairTokenizer tokenizer, BatchRunner runner, int maxLength) {
+        PairLimits limits = new PairLimits(maxLength, config.truncation(), true, TruncationSide.RIGHT, 0);
+        EncodedPair pair = tokenizer.pair(tokenizer.encodeQuery("warm-up query", limits),
+                tokenizer.encodeDocument("a short document to warm up the model", limits), limits);
+        float[] logits;
+        try {
+            logits = runner.run(List.of(pair, pair));
+        } catch (RuntimeException e) {
+            throw new ModelLoadException("Warm-up inference on " + files.onnxFile() + " failed: " + e.getMessage(), e);
+        }
+        if (logits.length != 2 || !Float.isFinite(logits[0])) {
+            throw new ModelLoadException("Warm-up inference on " + files.onnxFile() + " returned no finite score");
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.reranker.lifecycle;
+
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import dev.reranker.batch.BatchScheduler;
+import dev.reranker.batch.SchedulerSettings;
+import dev.reranker.config.RerankerConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/** The one scheduler of the process, built from the configuration. */
+public class SchedulerProducer {
+
+    @Produces
+    @Singleton
+    BatchScheduler scheduler(RerankerConfig config, MeterRegistry registry) {
+        RerankerConfig.Batch batch = config.batch();
+        if (batch.maxTokens() < config.maxLength()) {
+            throw new IllegalArgumentException("reranker.batch.max-tokens (" + batch.maxTokens()
+                    + ") must hold at least one pair of reranker.max-length (" + config.maxLength() + ") tokens");
+        }
+        return new BatchScheduler(new SchedulerSettings(batch.maxTokens(), batch.maxPairs(), batch.maxWait().toNanos(),
+                batch.workers(), batch.maxQueuedPairs()), registry);
+    }
+
+    void close(@Disposes BatchScheduler scheduler) {
+        scheduler.close();
+    }
+}

@@ -1,0 +1,14 @@
+package dev.reranker.tokenize;
+
+/**
+ * One query-document pair as the model reads it: special tokens included, already cut to fit.
+ *
+ * @param ids      token ids
+ * @param typeIds  token type ids (segment ids), same length as ids
+ */
+public record EncodedPair(int[] ids, int[] typeIds) {
+
+    public int length() {
+        return ids.length;
+    }
+}

@@ -1,0 +1,219 @@
+package dev.reranker.tokenize;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.OptionalInt;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.CharSpan;
+import dev.reranker.config.Truncation;
+import dev.reranker.model.ModelLoadException;
+
+/**
+ * Encodes query-document pairs with the model's own {@code tokenizer.json}.
+ *
+ * <p>Query and document are encoded separately without special tokens, cut, then placed between the
+ * special tokens the tokenizer's post-processor uses for a pair. That is what Hugging Face tokenizers
+ * does for a pair internally, and it lets the query be encoded once per request, not once per document.
+ *
+ * <p>Thread-safe: the native tokenizer is immutable once built.
+ */
+public final class PairTokenizer implements AutoCloseable {
+
+    /**
+     * Characters per token a text is allowed before tokenization. A kept token spans at most a few
+     * characters, so {@code tokens * 16} characters hold every token that can be kept while a 1 MB
+     * document costs the tokenizer no more than a short one.
+     */
+    static final int CHARS_PER_TOKEN = 16;
+
+    private static final String[] PAD_CANDIDATES = { "<pad>", "[PAD]", "<|pad|>", "<|padding|>" };
+
+    private final HuggingFaceTokenizer tokenizer;
+    private final PairTemplate template;
+
+    private PairTokenizer(HuggingFaceTokenizer tokenizer, PairTemplate template) {
+        this.tokenizer = tokenizer;
+        this.template = template;
+    }
+
+    /** Loads {@code tokenizer.json}; fails with a message naming the file when it does not parse. */
+    public static PairTokenizer load(Path tokenizerJson) {
+        // DJL probes the EC2 metadata endpoint on first use unless told it is offline; a service that
+        // must start without a network has no business waiting on that.
+        if (System.getProperty("offline") == null) {
+            System.setProperty("offline", "true");
+        }
+        HuggingFaceTokenizer tokenizer;
+        try {
+            tokenizer = HuggingFaceTokenizer.newInstance(tokenizerJson, Map.of(
+                    "addSpecialTokens", "false", "truncation", "false", "padding", "false"));
+        } catch (IOException | RuntimeException e) {
+            throw new ModelLoadException("Cannot load tokenizer " + tokenizerJson + ": " + e.getMessage(), e);
+        }
+        try {
+            return new PairTokenizer(tokenizer, PairTemplate.probe(tokenizer));
+        } catch (RuntimeException e) {
+            tokenizer.close();
+            throw new ModelLoadException("Tokenizer " + tokenizerJson + " cannot encode pairs: " + e.getMessage(), e);
+        }
+    }
+
+    /** Characters of a text the tokenizer is given when at most {@code tokens} of it can be kept. */
+    public static int charBudget(int tokens) {
+        return (int) Math.min(Integer.MAX_VALUE, (long) tokens * CHARS_PER_TOKEN + CHARS_PER_TOKEN);
+    }
+
+    /** Special tokens around every pair (4 for XLM-R, 3 for BERT). */
+    public int specialTokens() {
+        return template.specialCount();
+    }
+
+    /** The id of the padding token, when the vocabulary has a recognisable one. */
+    public OptionalInt padTokenId() {
+        for (String candidate : PAD_CANDIDATES) {
+            Encoding encoding = tokenizer.encode(candidate, false, false);
+            if (encoding.getIds().length == 1 && candidate.equals(encoding.getTokens()[0])) {
+                return OptionalInt.of(Math.toIntExact(encoding.getIds()[0]));
+            }
+        }
+        return OptionalInt.empty();
+    }
+
+    /** Encodes the query once for all pairs of a request. */
+    public EncodedText encodeQuery(String query, PairLimits limits) {
+        return encode(query, limits.maxLength(), limits.side());
+    }
+
+    /** Encodes one document as far as any of it can be kept. */
+    public EncodedText encodeDocument(String document, PairLimits limits) {
+        int keep = limits.maxDocTokens() > 0 ? Math.min(limits.maxDocTokens(), limits.maxLength()) : limits.maxLength();
+        return encode(document, keep, limits.side());
+    }
+
+    /**
+     * Encodes a text without special tokens, giving the tokenizer at most {@link #charBudget} characters
+     * from the side that is kept.
+     */
+    public EncodedText encode(String text, int keepTokens, TruncationSide side) {
+        int budget = charBudget(keepTokens);
+        int from = 0;
+        int to = text.length();
+        if (text.length() > budget) {
+            if (side == TruncationSide.RIGHT) {
+                to = budget;
+                if (Character.isHighSurrogate(text.charAt(to - 1))) {
+                    to--;
+                }
+            } else {
+                from = text.length() - budget;
+                if (Character.isLowSurrogate(text.charAt(from))) {
+                    from++;
+                }
+            }
+        }
+        String seen = from == 0 && to == text.length() ? text : text.substring(from, to);
+        Encoding encoding;
+        try {
+            encoding = tokenizer.encode(seen, false, false);
+        } catch (RuntimeException e) {
+            throw new TokenizationException("The tokenizer failed on a text of " + seen.length() + " characters: "
+                    + e.getMessage(), e);
+        }
+        long[] ids = encoding.getIds();
+        int[] out = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = Math.toIntExact(ids[i]);
+        }
+        CharSpan[] spans = encoding.getCharTokenSpans();
+        int[] starts = new int[ids.length];
+        int[] ends = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            CharSpan span = spans != null && i < spans.length ? spans[i] : null;
+            starts[i] = span == null ? -1 : span.getStart() + from;
+            ends[i] = span == null ? -1 : span.getEnd() + from;
+        }
+        return new EncodedText(out, starts, ends, seen.length(), text.length());
+    }
+
+    /**
+     * Fits query and document into one pair under {@code limits}.
+     *
+     * @throws InputTooLongException when the pair does not fit and truncation is off
+     */
+    public EncodedPair pair(EncodedText query, EncodedText document, PairLimits limits) {
+        int[] first = query.ids();
+        int[] second = document.ids();
+        if (limits.maxDocTokens() > 0 && second.length > limits.maxDocTokens()) {
+            second = keep(second, limits.maxDocTokens(), limits.side());
+        }
+        int special = template.specialCount();
+        int maxLength = limits.maxLength();
+        int total = special + first.length + second.length;
+        // A text cut by the character budget was longer than anything that can be kept, unless an
+        // explicit document cap (max_tokens_per_doc) cut it further anyway.
+        boolean longerThanSeen = query.cut() || document.cut() && second == document.ids();
+        boolean fits = total <= maxLength && !longerThanSeen;
+        if (!limits.truncate()) {
+            if (!fits) {
+                throw new InputTooLongException(total, maxLength, longerThanSeen);
+            }
+            return template.assemble(first, second);
+        }
+        // FlagEmbedding cuts the query to 3/4 of max-length even when the pair would fit.
+        boolean queryOverFlagShare = limits.strategy() == Truncation.FLAG && first.length > maxLength * 3 / 4;
+        if (fits && !queryOverFlagShare) {
+            return template.assemble(first, second);
+        }
+        int available = maxLength - special;
+        int keepFirst;
+        int keepSecond;
+        if (limits.strategy() == Truncation.FLAG) {
+            keepFirst = Math.min(first.length, maxLength * 3 / 4);
+            keepSecond = Math.min(second.length, Math.max(0, available - keepFirst));
+        } else {
+            int[] kept = longestFirst(first.length, second.length, available);
+            keepFirst = kept[0];
+            keepSecond = kept[1];
+        }
+        return template.assemble(keep(first, keepFirst, limits.side()), keep(second, keepSecond, limits.side()));
+    }
+
+    /**
+     * Hugging Face tokenizers' LongestFirst pair truncation: the shorter side keeps what it has when the
+     * longer one can absorb the cut; otherwise both get half.
+     */
+    static int[] longestFirst(int lengthA, int lengthB, int available) {
+        boolean swap = lengthA > lengthB;
+        int shorter = swap ? lengthB : lengthA;
+        int longer;
+        if (shorter > available) {
+            longer = shorter;
+        } else {
+            longer = Math.max(shorter, available - shorter);
+        }
+        if (shorter + longer > available) {
+            shorter = available / 2;
+            longer = shorter + available % 2;
+        }
+        int keepA = swap ? longer : shorter;
+        int keepB = swap ? shorter : longer;
+        return new int[] { Math.min(lengthA, keepA), Math.min(lengthB, keepB) };
+    }
+
+    private static int[] keep(int[] ids, int count, TruncationSide side) {
+        if (count >= ids.length) {
+            return ids;
+        }
+        return side == TruncationSide.RIGHT ? Arrays.copyOf(ids, count)
+                : Arrays.copyOfRange(ids, ids.length - count, ids.length);
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+}
