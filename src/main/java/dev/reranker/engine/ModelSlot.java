@@ -37,6 +37,13 @@ public class ModelSlot {
         return Optional.ofNullable(failure);
     }
 
+    /** Files are being fetched or the session created; the started probe is DOWN. */
+    public void loading() {
+        if (model == null) {
+            state = ServiceState.LOADING;
+        }
+    }
+
     /** Loaded and warming up: requests are not taken yet. */
     public void warming() {
         state = ServiceState.WARMING;
@@ -47,6 +54,7 @@ public class ModelSlot {
         ServingModel previous = model;
         model = loaded;
         accepting = true;
+        failure = null;
         state = ServiceState.READY;
         return previous;
     }

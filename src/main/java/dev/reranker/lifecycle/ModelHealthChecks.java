@@ -52,7 +52,12 @@ public class ModelHealthChecks {
     @Produces
     @Liveness
     HealthCheck live() {
-        return () -> withState(HealthCheckResponse.named("model-live"), slot.state() != ServiceState.FAILED);
+        return () -> {
+            HealthCheckResponseBuilder builder = withBuilder(HealthCheckResponse.named("model-live"),
+                    slot.state() != ServiceState.FAILED);
+            slot.failure().ifPresent(message -> builder.withData("error", message));
+            return builder.build();
+        };
     }
 
     private HealthCheckResponse withState(HealthCheckResponseBuilder builder, boolean up) {

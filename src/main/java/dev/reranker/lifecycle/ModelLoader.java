@@ -57,6 +57,16 @@ public class ModelLoader {
 
     /** Loads tokenizer and session and runs one warm-up inference; fails with one clear message. */
     public LoadedModel load(ModelFiles files) {
+        try {
+            return loadChecked(files);
+        } catch (ModelLoadException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ModelLoadException(files.location() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private LoadedModel loadChecked(ModelFiles files) {
         long start = System.nanoTime();
         ModelConfig modelConfig = files.config().map(ModelConfig::read).orElseGet(ModelConfig::none);
         int maxLength = maxLength(files, modelConfig);
@@ -118,9 +128,10 @@ public class ModelLoader {
 
     /** One real inference, so that the first request does not pay for ONNX Runtime's lazy initialisation. */
     private void warmUp(ModelFiles files, PairTokenizer tokenizer, BatchRunner runner, int maxLength) {
+        // Empty texts: only special tokens, which every vocabulary has (a word might not be in it).
         PairLimits limits = new PairLimits(maxLength, config.truncation(), true, TruncationSide.RIGHT, 0);
-        EncodedPair pair = tokenizer.pair(tokenizer.encodeQuery("warm-up query", limits),
-                tokenizer.encodeDocument("a short document to warm up the model", limits), limits);
+        EncodedPair pair = tokenizer.pair(tokenizer.encodeQuery("", limits), tokenizer.encodeDocument("", limits),
+                limits);
         float[] logits;
         try {
             logits = runner.run(List.of(pair, pair));

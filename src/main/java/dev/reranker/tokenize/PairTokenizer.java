@@ -75,9 +75,13 @@ public final class PairTokenizer implements AutoCloseable {
     /** The id of the padding token, when the vocabulary has a recognisable one. */
     public OptionalInt padTokenId() {
         for (String candidate : PAD_CANDIDATES) {
-            Encoding encoding = tokenizer.encode(candidate, false, false);
-            if (encoding.getIds().length == 1 && candidate.equals(encoding.getTokens()[0])) {
-                return OptionalInt.of(Math.toIntExact(encoding.getIds()[0]));
+            try {
+                Encoding encoding = tokenizer.encode(candidate, false, false);
+                if (encoding.getIds().length == 1 && candidate.equals(encoding.getTokens()[0])) {
+                    return OptionalInt.of(Math.toIntExact(encoding.getIds()[0]));
+                }
+            } catch (RuntimeException unknownWord) {
+                // a vocabulary without an unknown token refuses words it lacks: not this candidate
             }
         }
         return OptionalInt.empty();
@@ -131,12 +135,43 @@ public final class PairTokenizer implements AutoCloseable {
         CharSpan[] spans = encoding.getCharTokenSpans();
         int[] starts = new int[ids.length];
         int[] ends = new int[ids.length];
+        CodePointIndex index = new CodePointIndex(seen);
         for (int i = 0; i < ids.length; i++) {
             CharSpan span = spans != null && i < spans.length ? spans[i] : null;
-            starts[i] = span == null ? -1 : span.getStart() + from;
-            ends[i] = span == null ? -1 : span.getEnd() + from;
+            starts[i] = span == null ? -1 : index.charIndex(span.getStart()) + from;
+            ends[i] = span == null ? -1 : index.charIndex(span.getEnd()) + from;
         }
         return new EncodedText(out, starts, ends, seen.length(), text.length());
+    }
+
+    /**
+     * The tokenizer reports offsets in code points; Java strings index UTF-16 units, which differ after
+     * every character outside the Basic Multilingual Plane (emoji). Offsets arrive in order, so a cursor
+     * walks the string once.
+     */
+    private static final class CodePointIndex {
+        private final String text;
+        private final boolean identity;
+        private int codePoint;
+        private int charIndex;
+
+        CodePointIndex(String text) {
+            this.text = text;
+            this.identity = text.codePointCount(0, text.length()) == text.length();
+        }
+
+        int charIndex(int codePointOffset) {
+            if (identity) {
+                return codePointOffset;
+            }
+            if (codePointOffset < codePoint) {
+                codePoint = 0;
+                charIndex = 0;
+            }
+            charIndex = text.offsetByCodePoints(charIndex, codePointOffset - codePoint);
+            codePoint = codePointOffset;
+            return charIndex;
+        }
     }
 
     /**

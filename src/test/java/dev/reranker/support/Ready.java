@@ -15,6 +15,10 @@ public final class Ready {
     public static void await() {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (given().get("/health").statusCode() != 200) {
+            io.restassured.response.Response live = given().get("/q/health/live");
+            if (live.statusCode() != 200) {
+                throw new AssertionError("the model failed to load: " + live.body().asString());
+            }
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("the model was not ready within " + TIMEOUT);
             }

@@ -1,0 +1,97 @@
+package dev.reranker.api;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
+
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.reranker.engine.ModelSlot;
+import dev.reranker.engine.ServingModel;
+import dev.reranker.support.Ready;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+@QuarkusTest
+class InfoHealthOpenApiTest {
+
+    @Inject
+    ModelSlot slot;
+
+    @BeforeEach
+    void ready() {
+        Ready.await();
+    }
+
+    @Test
+    void infoDescribesModelDeviceAndLimits() {
+        given().get("/info").then().statusCode(200).body("model_id", equalTo("tiny-xlmr-demo"))
+                .body("device", equalTo("cpu")).body("max_input_length", equalTo(512))
+                .body("truncation", equalTo("flag")).body("demo_model", equalTo(true))
+                .body("state", equalTo("ready")).body("max_client_batch_size", equalTo(1000))
+                .body("auto_truncate", equalTo(true)).body("batch.max_tokens", equalTo(8192))
+                .body("batch.workers", equalTo(1)).body("version", equalTo("0.1.0-SNAPSHOT"))
+                .body("model_type", hasKey("reranker")).body("load_time_ms", greaterThan(-1))
+                .body("model_path", containsString("embedded demo model"));
+    }
+
+    @Test
+    void probesWhenReady() {
+        given().get("/health").then().statusCode(200);
+        given().get("/q/health/started").then().statusCode(200).body("checks[0].data.state", equalTo("ready"));
+        given().get("/q/health/live").then().statusCode(200);
+        given().get("/q/health/ready").then().statusCode(200).body("checks[0].data.model", equalTo("tiny-xlmr-demo"))
+                .body("checks[0].data.device", equalTo("cpu")).body("checks[0].data.max_length", equalTo(512));
+    }
+
+    @Test
+    void probesFollowTheModelState() {
+        ServingModel model = slot.model().orElseThrow();
+        try {
+            slot.draining();
+            given().get("/q/health/ready").then().statusCode(503).body("checks[0].data.state", equalTo("draining"));
+            given().get("/health").then().statusCode(503);
+            given().get("/q/health/started").then().statusCode(200);
+            given().get("/q/health/live").then().statusCode(200);
+            // Draining still takes requests until the platform has stopped routing.
+            given().contentType(ContentType.JSON).body(Map.of("query", "q", "texts", List.of("a"))).post("/rerank")
+                    .then().statusCode(200);
+            slot.stopAccepting();
+            given().contentType(ContentType.JSON).body(Map.of("query", "q", "texts", List.of("a"))).post("/rerank")
+                    .then().statusCode(503).body("error_type", equalTo("unhealthy"));
+            given().contentType(ContentType.JSON).body(Map.of("query", "q", "documents", List.of("a")))
+                    .post("/v2/rerank").then().statusCode(503).body("message", containsString("shutting down"));
+            slot.unload(dev.reranker.engine.ServiceState.LOADING);
+            given().get("/q/health/started").then().statusCode(503);
+            given().get("/q/health/ready").then().statusCode(503);
+            given().get("/q/health/live").then().statusCode(200);
+            given().contentType(ContentType.JSON).body(Map.of("query", "q", "texts", List.of("a"))).post("/rerank")
+                    .then().statusCode(503).body("error", containsString("loading"));
+            slot.failed("model.onnx is corrupt");
+            given().get("/q/health/live").then().statusCode(503).body("checks[0].data.error",
+                    equalTo("model.onnx is corrupt"));
+        } finally {
+            slot.serve(model);
+        }
+        given().get("/q/health/ready").then().statusCode(200);
+        given().get("/q/health/live").then().statusCode(200);
+    }
+
+    @Test
+    void openApiDocumentsEveryPublicRoute() {
+        given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
+                .body("paths", hasKey("/rerank")).body("paths", hasKey("/v1/rerank"))
+                .body("paths", hasKey("/v2/rerank")).body("paths", hasKey("/info")).body("paths", hasKey("/health"))
+                .body("paths", not(hasKey("/admin/model")));
+        given().get("/q/swagger-ui/").then().statusCode(200);
+    }
+}
