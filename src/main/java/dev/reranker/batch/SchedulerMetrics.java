@@ -15,6 +15,8 @@ final class SchedulerMetrics {
     private final DistributionSummary batchPairs;
     private final DistributionSummary batchTokens;
     private final DistributionSummary paddingRatio;
+    private final Counter paddedTokens;
+    private final Counter realTokens;
     private final Timer queueWait;
     private final Timer inference;
     private final Counter pairsScored;
@@ -36,6 +38,11 @@ final class SchedulerMetrics {
                 .register(registry);
         paddingRatio = DistributionSummary.builder("reranker.batch.padding.ratio")
                 .description("Padded tokens / real tokens per batch").register(registry);
+        paddedTokens = Counter.builder("reranker.tokens.padded")
+                .description("Tokens fed to the model including padding; divided by reranker_tokens_real: padding ratio")
+                .register(registry);
+        realTokens = Counter.builder("reranker.tokens.real").description("Tokens of the pairs computed, without padding")
+                .register(registry);
         queueWait = Timer.builder("reranker.queue.wait").description("Time from enqueue to a request's first batch")
                 .publishPercentileHistogram().register(registry);
         inference = Timer.builder("reranker.inference").description("Session run time per batch")
@@ -52,6 +59,8 @@ final class SchedulerMetrics {
         batchPairs.record(pairs);
         batchTokens.record(paddedTokens);
         paddingRatio.record(realTokens == 0 ? 1.0 : (double) paddedTokens / realTokens);
+        this.paddedTokens.increment(paddedTokens);
+        this.realTokens.increment(realTokens);
         inference.record(nanos, TimeUnit.NANOSECONDS);
         pairsScored.increment(pairs);
     }

@@ -1,0 +1,116 @@
+package dev.reranker.scheduling;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.reranker.batch.BatchScheduler;
+import dev.reranker.engine.ModelSlot;
+import dev.reranker.support.Poll;
+import dev.reranker.support.Ready;
+import dev.reranker.support.RunnerSwap;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+
+/** A small queue and a short timeout: 429 at once, 503 on timeout, nothing computed for a client that left. */
+@QuarkusTest
+@TestProfile(BackPressureTest.Profile.class)
+class BackPressureTest {
+
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("reranker.batch.max-queued-pairs", "10", "reranker.request-timeout", "1s");
+        }
+    }
+
+    @Inject
+    ModelSlot slot;
+
+    @Inject
+    BatchScheduler scheduler;
+
+    @BeforeEach
+    void ready() {
+        Ready.await();
+    }
+
+    private static Response rerank(int documents) {
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("query", "q", "texts", Collections.nCopies(documents, "some text"))).post("/rerank");
+    }
+
+    @Test
+    void aFullQueueAnswers429WithRetryAfterAtOnce() throws Exception {
+        try (RunnerSwap swap = new RunnerSwap(slot).hold()) {
+            CompletableFuture<Integer> held = CompletableFuture.supplyAsync(() -> rerank(10).statusCode());
+            Poll.until("ten pairs are admitted", () -> scheduler.admittedPairs() == 10);
+            long start = System.nanoTime();
+            rerank(1).then().statusCode(429).header("Retry-After", "1").body("error_type", equalTo("overloaded"))
+                    .body("error", containsString("limit 10 pairs"));
+            given().contentType(ContentType.JSON).body(Map.of("query", "q", "documents", List.of("a"))).post("/v2/rerank")
+                    .then().statusCode(429).header("Retry-After", "1").body("message", containsString("overloaded"));
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(1), "refused at once");
+            swap.open();
+            assertEquals(200, held.get(10, TimeUnit.SECONDS));
+        }
+        rerank(1).then().statusCode(200);
+    }
+
+    @Test
+    void aRequestWaitingPastTheTimeoutGets503AndLeavesTheQueue() throws Exception {
+        try (RunnerSwap swap = new RunnerSwap(slot).hold()) {
+            long start = System.nanoTime();
+            rerank(3).then().statusCode(503).body("error_type", equalTo("overloaded"))
+                    .body("error", containsString("timed out after 1000 ms")).header("Retry-After", "1");
+            long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(waited >= 1000 && waited < 5000, "answered after " + waited + " ms");
+            Poll.until("its capacity is given back", () -> scheduler.admittedPairs() == 0);
+            swap.open();
+        }
+        rerank(1).then().statusCode(200);
+    }
+
+    @Test
+    void aCancelledRequestsPairsAreNotComputed() throws Exception {
+        try (RunnerSwap swap = new RunnerSwap(slot).hold()) {
+            CompletableFuture<Integer> first = CompletableFuture.supplyAsync(() -> rerank(2).statusCode());
+            Poll.until("the first batch holds the worker", () -> swap.entered.getCount() == 0);
+            // A client that sends its request and goes away before the answer.
+            String body = "{\"query\":\"q\",\"texts\":[\"a\",\"b\",\"c\",\"d\",\"e\"]}";
+            try (Socket socket = new Socket("localhost", RestAssured.port)) {
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST /rerank HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
+                        .getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                Poll.until("its five pairs are queued", () -> scheduler.queuedPairs() == 5);
+            }
+            Poll.until("the departed client's pairs leave the queue", () -> scheduler.queuedPairs() == 0);
+            swap.open();
+            assertEquals(200, first.get(10, TimeUnit.SECONDS));
+            Poll.until("its capacity is given back", () -> scheduler.admittedPairs() == 0);
+            assertEquals(2, swap.pairsComputed.get(), "only the first request's pairs were computed");
+        }
+    }
+}
