@@ -60,6 +60,8 @@ public class InfoResource {
                 config.truncation().name().toLowerCase(),
                 model.map(ModelDescriptor::modelLimit).filter(l -> l > 0).orElse(null),
                 model.map(ModelDescriptor::loadMillis).orElse(null),
+                config.idleUnload().map(java.time.Duration::toMillis).orElse(null),
+                slot.reloadsAfterIdle(),
                 new InfoResponse.Batch(batch.maxTokens(), batch.maxPairs(), batch.maxWait().toNanos() / 1e6,
                         batch.workers(), batch.maxQueuedPairs(), config.requestTimeout().toMillis()));
     }

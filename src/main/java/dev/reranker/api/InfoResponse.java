@@ -28,6 +28,8 @@ public record InfoResponse(
         String truncation,
         @JsonProperty("model_max_input_length") Integer modelMaxInputLength,
         @JsonProperty("load_time_ms") Long loadTimeMs,
+        @JsonProperty("idle_unload_ms") Long idleUnloadMs,
+        @JsonProperty("reloads_after_idle") int reloadsAfterIdle,
         Batch batch) {
 
     public record Batch(

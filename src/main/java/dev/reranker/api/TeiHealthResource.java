@@ -24,7 +24,7 @@ public class TeiHealthResource {
     @GET
     @Operation(summary = "200 when ready to score, 503 otherwise")
     public Response health() {
-        return slot.state() == ServiceState.READY ? Response.ok().build()
+        return slot.state().serves() ? Response.ok().build()
                 : Response.status(Response.Status.SERVICE_UNAVAILABLE).build();
     }
 }

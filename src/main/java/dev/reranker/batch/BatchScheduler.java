@@ -7,6 +7,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
@@ -38,6 +39,7 @@ public final class BatchScheduler implements AutoCloseable {
     private final TreeSet<QueuedPair> byLength = new TreeSet<>(QueuedPair.BY_LENGTH);
     private final ArrayDeque<QueuedPair> arrivals = new ArrayDeque<>();
     private final List<Thread> workers = new ArrayList<>();
+    private final AtomicLongArray runningSince;
     private final AtomicLong admitted = new AtomicLong();
     private final AtomicLong tokenizing = new AtomicLong();
     private long sequence;
@@ -50,8 +52,10 @@ public final class BatchScheduler implements AutoCloseable {
     public BatchScheduler(SchedulerSettings settings, MeterRegistry registry) {
         this.settings = settings;
         this.metrics = new SchedulerMetrics(registry, this::queuedPairs, this::queuedRequests, admitted::get);
+        this.runningSince = new AtomicLongArray(settings.workers());
         for (int i = 0; i < settings.workers(); i++) {
-            Thread worker = new Thread(this::work, "reranker-infer-" + i);
+            int id = i;
+            Thread worker = new Thread(() -> work(id), "reranker-infer-" + i);
             worker.setDaemon(true);
             workers.add(worker);
             worker.start();
@@ -199,7 +203,20 @@ public final class BatchScheduler implements AutoCloseable {
         return admitted.get();
     }
 
-    private void work() {
+    /** How long the longest batch still computing has been running; 0 when none is. */
+    public long longestRunningBatchNanos() {
+        long now = System.nanoTime();
+        long longest = 0;
+        for (int i = 0; i < runningSince.length(); i++) {
+            long since = runningSince.get(i);
+            if (since != 0) {
+                longest = Math.max(longest, now - since);
+            }
+        }
+        return longest;
+    }
+
+    private void work(int id) {
         while (true) {
             List<QueuedPair> batch;
             lock.lock();
@@ -215,9 +232,11 @@ public final class BatchScheduler implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
+            runningSince.set(id, System.nanoTime());
             try {
                 compute(batch);
             } finally {
+                runningSince.set(id, 0);
                 lock.lock();
                 try {
                     running--;

@@ -59,6 +59,18 @@ public interface RerankerConfig {
 
     Tokenization tokenization();
 
+    Shutdown shutdown();
+
+    Admin admin();
+
+    /** Close the session after this long without a request (readiness stays UP; the next request reloads). Off when unset. */
+    @WithName("idle-unload")
+    Optional<Duration> idleUnload();
+
+    Liveness liveness();
+
+    Memory memory();
+
     interface Model {
         /** Directory in Hugging Face layout (tokenizer.json, config.json, model.onnx or onnx/model.onnx). */
         Optional<String> path();
@@ -135,5 +147,43 @@ public interface RerankerConfig {
     interface Tokenization {
         /** Threads that tokenize ahead of the queue; default: available processors. */
         OptionalInt threads();
+    }
+
+    interface Shutdown {
+        /**
+         * Budget from SIGTERM to exit: the pre-stop delay, then finishing accepted requests, then closing.
+         * Keep it under the platform's grace period (Kubernetes: 30 s).
+         */
+        @WithName("drain-timeout")
+        @WithDefault("25s")
+        Duration drainTimeout();
+
+        /** After SIGTERM, readiness is DOWN at once but requests are still taken this long, while the platform stops routing. */
+        @WithName("pre-stop-delay")
+        @WithDefault("3s")
+        Duration preStopDelay();
+    }
+
+    interface Admin {
+        /** Enables /admin/model (load, unload, status) behind this bearer token. Off when unset. */
+        Optional<String> key();
+    }
+
+    interface Liveness {
+        /** A batch running longer than this turns liveness DOWN: the worker is stuck and a restart is the cure. */
+        @WithName("max-batch-time")
+        @WithDefault("120s")
+        Duration maxBatchTime();
+    }
+
+    interface Memory {
+        /** Give ONNX Runtime arena memory unused by a run back at its end (memory.enable_memory_arena_shrinkage). */
+        @WithName("arena-shrinkage")
+        @WithDefault("true")
+        boolean arenaShrinkage();
+
+        /** Call glibc's malloc_trim(0) this often, returning freed native heap to the OS. Off when unset. */
+        @WithName("trim-interval")
+        Optional<Duration> trimInterval();
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,23 +63,51 @@ public class Reranker {
      */
     public RerankCall rerank(RerankQuery request) {
         validate(request);
-        ServingModel model = slot.acquire();
+        CompletableFuture<ServingModel> acquired = slot.acquire();
         Admission admission;
         try {
             admission = scheduler.admit(request.documents().size());
-        } catch (OverloadedException e) {
-            throw new RerankException(ErrorKind.OVERLOADED, e.getMessage(), e.retryAfterSeconds(), e);
-        } catch (SchedulerClosedException e) {
+        } catch (RuntimeException e) {
+            acquired.thenAccept(model -> model.inFlight().exit());
+            if (e instanceof OverloadedException overloaded) {
+                throw new RerankException(ErrorKind.OVERLOADED, e.getMessage(), overloaded.retryAfterSeconds(), e);
+            }
             throw new RerankException(ErrorKind.UNHEALTHY, "The service is shutting down", 0, e);
         }
         RerankCall call = new RerankCall(admission, config.requestTimeout().toMillis());
-        try {
-            tokenizers.execute(() -> tokenizeAndQueue(call, admission, model, request));
-        } catch (RuntimeException e) {
-            admission.release();
-            throw new RerankException(ErrorKind.UNHEALTHY, "The service is shutting down", 0, e);
-        }
+        acquired.whenComplete((model, error) -> {
+            if (error != null) {
+                admission.release();
+                call.fail(error);
+                return;
+            }
+            // The model stays counted in until the answer is out and the tokenizer is no longer used.
+            Runnable release = releaseAfter(2, model.inFlight()::exit);
+            call.result().whenComplete((result, failure) -> release.run());
+            try {
+                tokenizers.execute(() -> {
+                    try {
+                        tokenizeAndQueue(call, admission, model, request);
+                    } finally {
+                        release.run();
+                    }
+                });
+            } catch (RuntimeException e) {
+                release.run();
+                admission.release();
+                call.fail(new RerankException(ErrorKind.UNHEALTHY, "The service is shutting down", 0, e));
+            }
+        });
         return call;
+    }
+
+    private static Runnable releaseAfter(int holders, Runnable action) {
+        AtomicInteger left = new AtomicInteger(holders);
+        return () -> {
+            if (left.decrementAndGet() == 0) {
+                action.run();
+            }
+        };
     }
 
     private void validate(RerankQuery request) {

@@ -8,10 +8,20 @@ public enum ServiceState {
     WARMING,
     /** Serving. */
     READY,
+    /**
+     * Session closed after reranker.idle-unload without requests; still ready: the next request loads it
+     * again and waits for it.
+     */
+    IDLE,
     /** Finishing accepted work before shutdown or unload; ready DOWN. */
     DRAINING,
     /** No model loaded on purpose. */
     UNLOADED,
     /** Loading failed. */
-    FAILED
+    FAILED;
+
+    /** States in which requests are taken (possibly after a reload). */
+    public boolean serves() {
+        return this == READY || this == IDLE;
+    }
 }

@@ -5,6 +5,7 @@ import java.nio.LongBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
@@ -28,9 +29,14 @@ public final class OnnxScorer implements AutoCloseable {
     private final String outputName;
     private final int padTokenId;
     private final String device;
+    private final OrtSession.RunOptions runOptions;
+    // Runs share the read lock; close takes the write lock, so a session is never closed under a run.
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private boolean closed;
 
     OnnxScorer(OrtEnvironment environment, OrtSession session, ModelInputs inputs, String outputName,
-            int padTokenId, String device) {
+            int padTokenId, String device, OrtSession.RunOptions runOptions) {
+        this.runOptions = runOptions;
         this.environment = environment;
         this.session = session;
         this.inputs = inputs;
@@ -64,13 +70,17 @@ public final class OnnxScorer implements AutoCloseable {
         }
         long[] shape = { batch, width };
         Map<String, OnnxTensor> feed = new HashMap<>(4);
+        lifecycle.readLock().lock();
         try {
+            if (closed) {
+                throw new InferenceException("the session of this model was closed (unloaded or replaced)", null);
+            }
             feed.put(ModelInputs.IDS, tensor(inputs.idsType(), ids, width, padTokenId, shape, false));
             feed.put(ModelInputs.MASK, tensor(inputs.maskType(), ids, width, 0, shape, true));
             if (inputs.hasTypeIds()) {
                 feed.put(ModelInputs.TYPE_IDS, tensor(inputs.typeIdsType(), typeIds, width, 0, shape, false));
             }
-            try (OrtSession.Result result = session.run(feed)) {
+            try (OrtSession.Result result = session.run(feed, runOptions)) {
                 OnnxValue value = result.get(outputName)
                         .orElseThrow(() -> new IllegalStateException("output " + outputName + " missing"));
                 return read((OnnxTensor) value, batch);
@@ -80,6 +90,7 @@ public final class OnnxScorer implements AutoCloseable {
                     + e.getMessage(), e);
         } finally {
             feed.values().forEach(OnnxTensor::close);
+            lifecycle.readLock().unlock();
         }
     }
 
@@ -158,10 +169,18 @@ public final class OnnxScorer implements AutoCloseable {
     /** Closes the session; the environment is process-wide and stays. */
     @Override
     public void close() {
+        lifecycle.writeLock().lock();
         try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            runOptions.close();
             session.close();
         } catch (OrtException e) {
             throw new InferenceException("Closing the ONNX Runtime session failed: " + e.getMessage(), e);
+        } finally {
+            lifecycle.writeLock().unlock();
         }
     }
 }

@@ -56,7 +56,8 @@ public final class SessionFactory {
             try {
                 ModelInputs inputs = ModelInputs.of(session.getInputInfo());
                 String output = checkOutput(session.getOutputInfo());
-                return new OnnxScorer(environment, session, inputs, output, padTokenId, device);
+                return new OnnxScorer(environment, session, inputs, output, padTokenId, device,
+                        runOptions(settings, device));
             } catch (RuntimeException | OrtException e) {
                 closeQuietly(session);
                 throw new ModelLoadException(onnxFile + " is not a cross-encoder: " + e.getMessage(), e);
@@ -72,6 +73,27 @@ public final class SessionFactory {
         } catch (OrtException e) {
             throw new ModelLoadException("ONNX Runtime cannot load " + onnxFile + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Arena shrinkage returns, at the end of every run, the arena chunks that run no longer uses: after a
+     * burst of long batches memory goes back toward its resting level instead of staying at the peak.
+     */
+    private static OrtSession.RunOptions runOptions(SessionSettings settings, String device) throws OrtException {
+        OrtSession.RunOptions options = new OrtSession.RunOptions();
+        if (settings.arenaShrinkage()) {
+            StringBuilder arenas = new StringBuilder();
+            if (settings.cpuArena()) {
+                arenas.append("cpu:0");
+            }
+            if (device.startsWith("cuda")) {
+                arenas.append(arenas.length() > 0 ? ";" : "").append("gpu:").append(settings.cudaDeviceId());
+            }
+            if (arenas.length() > 0) {
+                options.addRunConfigEntry("memory.enable_memory_arena_shrinkage", arenas.toString());
+            }
+        }
+        return options;
     }
 
     private static OrtSession.SessionOptions cpuOptions(SessionSettings settings) throws OrtException {

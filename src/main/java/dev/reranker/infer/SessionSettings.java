@@ -15,7 +15,8 @@ import dev.reranker.config.Device;
  * @param cudaMemoryLimit      gpu_mem_limit in bytes
  * @param arenaExtendStrategy  kSameAsRequested or kNextPowerOfTwo
  * @param cudnnConvAlgoSearch  EXHAUSTIVE, HEURISTIC or DEFAULT
+ * @param arenaShrinkage       give arena memory unused by a run back at its end (CPU and CUDA arenas)
  */
 public record SessionSettings(Device device, int intraOpThreads, boolean cpuArena, boolean allowSpinning,
-        int cudaDeviceId, OptionalLong cudaMemoryLimit, String arenaExtendStrategy, String cudnnConvAlgoSearch) {
+        int cudaDeviceId, OptionalLong cudaMemoryLimit, String arenaExtendStrategy, String cudnnConvAlgoSearch, boolean arenaShrinkage) {
 }

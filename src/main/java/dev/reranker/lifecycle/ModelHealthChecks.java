@@ -10,6 +10,8 @@ import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 import org.eclipse.microprofile.health.Startup;
 
+import dev.reranker.batch.BatchScheduler;
+import dev.reranker.config.RerankerConfig;
 import dev.reranker.engine.ModelDescriptor;
 import dev.reranker.engine.ModelSlot;
 import dev.reranker.engine.ServiceState;
@@ -19,26 +21,29 @@ import dev.reranker.engine.ServiceState;
 public class ModelHealthChecks {
 
     private final ModelSlot slot;
+    private final BatchScheduler scheduler;
+    private final long maxBatchNanos;
 
-    public ModelHealthChecks(ModelSlot slot) {
+    public ModelHealthChecks(ModelSlot slot, BatchScheduler scheduler, RerankerConfig config) {
         this.slot = slot;
+        this.scheduler = scheduler;
+        this.maxBatchNanos = config.liveness().maxBatchTime().toNanos();
     }
 
     /** UP once the model is loaded (warm-up may still run); a startup probe waits through downloads and loading. */
     @Produces
     @Startup
     HealthCheck started() {
-        return () -> withState(HealthCheckResponse.named("model-loaded"),
-                slot.state() != ServiceState.LOADING && slot.state() != ServiceState.FAILED);
+        return () -> builder("model-loaded", slot.state() != ServiceState.LOADING && slot.state() != ServiceState.FAILED)
+                .build();
     }
 
-    /** UP only while a warmed-up model takes requests. */
+    /** UP while a warmed-up model takes requests (also when it was released for idleness and reloads on demand). */
     @Produces
     @Readiness
     HealthCheck ready() {
         return () -> {
-            HealthCheckResponseBuilder builder = withBuilder(HealthCheckResponse.named("model-ready"),
-                    slot.state() == ServiceState.READY);
+            HealthCheckResponseBuilder builder = builder("model-ready", slot.state().serves());
             slot.model().ifPresent(model -> {
                 ModelDescriptor d = model.descriptor();
                 builder.withData("model", d.name()).withData("device", d.device())
@@ -48,23 +53,24 @@ public class ModelHealthChecks {
         };
     }
 
-    /** DOWN only when the process cannot serve any more and a restart is the cure. */
+    /** DOWN only when a restart is the cure: the model failed to load, or a batch is stuck in the session. */
     @Produces
     @Liveness
     HealthCheck live() {
         return () -> {
-            HealthCheckResponseBuilder builder = withBuilder(HealthCheckResponse.named("model-live"),
-                    slot.state() != ServiceState.FAILED);
+            long stuck = scheduler.longestRunningBatchNanos();
+            boolean workerStuck = stuck > maxBatchNanos;
+            HealthCheckResponseBuilder builder = builder("model-live",
+                    slot.state() != ServiceState.FAILED && !workerStuck);
             slot.failure().ifPresent(message -> builder.withData("error", message));
+            if (workerStuck) {
+                builder.withData("stuck_batch_ms", stuck / 1_000_000);
+            }
             return builder.build();
         };
     }
 
-    private HealthCheckResponse withState(HealthCheckResponseBuilder builder, boolean up) {
-        return withBuilder(builder, up).build();
-    }
-
-    private HealthCheckResponseBuilder withBuilder(HealthCheckResponseBuilder builder, boolean up) {
-        return builder.status(up).withData("state", slot.state().name().toLowerCase());
+    private HealthCheckResponseBuilder builder(String name, boolean up) {
+        return HealthCheckResponse.named(name).status(up).withData("state", slot.state().name().toLowerCase());
     }
 }

@@ -1,42 +1,62 @@
 package dev.reranker.lifecycle;
 
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
 import dev.reranker.batch.BatchScheduler;
 import dev.reranker.config.RerankerConfig;
+import dev.reranker.engine.ModelAdministration;
 import dev.reranker.engine.ModelDescriptor;
 import dev.reranker.engine.ModelSlot;
+import dev.reranker.engine.ModelStatus;
 import dev.reranker.engine.ServiceState;
+import dev.reranker.engine.ServingModel;
 import dev.reranker.model.ModelFiles;
+import dev.reranker.model.ModelLoadException;
 import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.Startup;
 
 /**
  * The model's lifetime is the container's: loaded once at startup (off the startup thread, so the
- * HTTP server and its probes answer meanwhile), warmed up before readiness turns UP, drained and
- * closed when the application stops.
+ * HTTP server and its probes answer meanwhile), warmed up before readiness turns UP, swapped or
+ * unloaded on request, released when idle if configured, drained and closed when the process stops.
  */
 @Startup
 @ApplicationScoped
-public class ModelLifecycle {
+public class ModelLifecycle implements ModelAdministration {
 
     private static final Logger LOG = Logger.getLogger(ModelLifecycle.class);
-    private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(25);
 
     private final RerankerConfig config;
     private final ModelLoader loader;
     private final ModelSlot slot;
     private final BatchScheduler scheduler;
-    private final AtomicReference<LoadedModel> loaded = new AtomicReference<>();
+    private final AtomicReference<LoadedModel> current = new AtomicReference<>();
+    private final ReentrantLock administration = new ReentrantLock();
+    private final ExecutorService loaderThread = Executors.newSingleThreadExecutor(
+            LifecycleThreads.named("reranker-model-loader"));
+    private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
+            LifecycleThreads.named("reranker-housekeeping"));
+    private volatile ModelFiles files;
+    private volatile boolean loadInProgress;
+    private volatile String lastError;
+    private volatile boolean stopping;
 
     @Inject
     public ModelLifecycle(RerankerConfig config, ModelLoader loader, ModelSlot slot, BatchScheduler scheduler) {
@@ -48,30 +68,36 @@ public class ModelLifecycle {
 
     @PostConstruct
     void start() {
-        Thread thread = new Thread(this::loadAtStartup, "reranker-model-loader");
-        thread.setDaemon(true);
-        thread.start();
+        loaderThread.execute(this::loadAtStartup);
+        config.idleUnload().ifPresent(idle -> {
+            long every = Math.max(100, Math.min(idle.toMillis() / 4, 30_000));
+            housekeeping.scheduleWithFixedDelay(this::releaseIfIdle, every, every, TimeUnit.MILLISECONDS);
+        });
+        config.memory().trimInterval().ifPresent(interval -> {
+            NativeHeapTrimmer trimmer = NativeHeapTrimmer.create();
+            if (trimmer != null) {
+                long every = Math.max(1, interval.toMillis());
+                housekeeping.scheduleWithFixedDelay(trimmer::trim, every, every, TimeUnit.MILLISECONDS);
+            }
+        });
     }
 
     private void loadAtStartup() {
         try {
-            ModelFiles files = loader.resolve(Optional.empty(), Optional.empty());
-            if (files.demo()) {
+            slot.loading();
+            ModelFiles resolved = loader.resolve();
+            if (resolved.demo()) {
                 LOG.warnf("No reranker.model.path configured: serving the embedded demo model %s, a 2.5 MB toy"
                         + " cross-encoder trained for seconds whose scores mean nothing. To serve"
                         + " BAAI/bge-reranker-v2-m3, export it with `optimum-cli export onnx --model"
                         + " BAAI/bge-reranker-v2-m3 --task text-classification /models/bge-reranker-v2-m3` and start"
                         + " with RERANKER_MODEL_PATH=/models/bge-reranker-v2-m3 (RERANKER_MAX_LENGTH up to 8192).",
-                        files.name());
+                        resolved.name());
             }
-            LoadedModel model = loader.load(files);
             slot.warming();
-            loaded.set(model);
-            slot.serve(model.serving());
-            ModelDescriptor d = model.serving().descriptor();
-            LOG.infof("Model %s ready on %s in %d ms (%s, max-length %d, truncation %s)", d.name(), d.device(),
-                    d.loadMillis(), d.onnxFile(), d.maxLength(), config.truncation().name().toLowerCase());
+            install(resolved, loader.load(resolved));
         } catch (RuntimeException e) {
+            lastError = e.getMessage();
             slot.failed(e.getMessage());
             LOG.errorf("Cannot serve the model: %s", e.getMessage());
             LOG.debug("Model load failure", e);
@@ -79,19 +105,204 @@ public class ModelLifecycle {
         }
     }
 
+    /** Makes {@code model} the served one; the one it replaces is drained and closed. */
+    private void install(ModelFiles from, LoadedModel model) {
+        files = from;
+        LoadedModel previous = current.getAndSet(model);
+        slot.serve(model.serving());
+        ModelDescriptor d = model.serving().descriptor();
+        LOG.infof("Model %s ready on %s in %d ms (%s, max-length %d, truncation %s)", d.name(), d.device(),
+                d.loadMillis(), d.onnxFile(), d.maxLength(), config.truncation().name().toLowerCase());
+        if (previous != null) {
+            retireAndClose(previous, "replaced");
+        }
+    }
+
+    /** Waits for the requests still using {@code model}, then closes every native object it holds. */
+    private void retireAndClose(LoadedModel model, String why) {
+        String name = model.serving().descriptor().name();
+        boolean drained;
+        try {
+            drained = model.serving().inFlight().retire(drainNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            drained = false;
+        }
+        long before = ProcessMemory.rssBytes();
+        model.close();
+        long after = ProcessMemory.rssBytes();
+        LOG.infof("Released model %s (%s): closed its ONNX Runtime session and tokenizer%s; RSS %s -> %s", name, why,
+                drained ? "" : " before its last requests finished (drain timed out)", ProcessMemory.mb(before),
+                ProcessMemory.mb(after));
+    }
+
+    private long drainNanos() {
+        return config.shutdown().drainTimeout().toNanos();
+    }
+
+    @Override
+    public ModelStatus status() {
+        String state = slot.state().name().toLowerCase();
+        return new ModelStatus(state, loadInProgress, slot.model().map(ServingModel::descriptor), slot.loadedAt(),
+                Optional.ofNullable(lastError));
+    }
+
+    @Override
+    public ModelStatus load(Optional<String> path, Optional<String> file) {
+        if (!administration.tryLock()) {
+            throw new IllegalStateException("another load or unload is in progress");
+        }
+        try {
+            if (stopping) {
+                throw new IllegalStateException("the service is shutting down");
+            }
+            loadInProgress = true;
+            ModelFiles target;
+            LoadedModel model;
+            try {
+                target = target(path, file);
+                if (slot.model().isEmpty()) {
+                    slot.loading();
+                }
+                model = loader.load(target);
+            } catch (ModelLoadException e) {
+                lastError = e.getMessage();
+                LOG.warnf("Loading a model failed; %s: %s",
+                        slot.model().isPresent() ? "the current model keeps serving" : "no model is served", e.getMessage());
+                if (slot.model().isEmpty() && slot.state() == ServiceState.LOADING) {
+                    slot.unload(ServiceState.UNLOADED);
+                }
+                throw e;
+            }
+            lastError = null;
+            install(target, model);
+            return status();
+        } finally {
+            loadInProgress = false;
+            administration.unlock();
+        }
+    }
+
+    /**
+     * What a load without a body reloads (the model last served, else the configured one); a path names
+     * another directory (its default ONNX file unless one is named); a file alone picks another variant of
+     * the configured directory.
+     */
+    private ModelFiles target(Optional<String> path, Optional<String> file) {
+        if (path.isPresent()) {
+            return loader.resolveLocal(path.get(), file);
+        }
+        Optional<String> configured = config.model().path().filter(p -> !p.isBlank());
+        if (file.isPresent()) {
+            return loader.resolveLocal(configured.orElseThrow(() -> new ModelLoadException(
+                    "a file alone names a variant of reranker.model.path, which is not set; send a path too")), file);
+        }
+        return files != null && !files.demo() ? files : loader.resolve();
+    }
+
+    @Override
+    public ModelStatus unload() {
+        if (!administration.tryLock()) {
+            throw new IllegalStateException("another load or unload is in progress");
+        }
+        try {
+            LoadedModel model = current.getAndSet(null);
+            slot.unload(ServiceState.DRAINING);
+            if (model != null) {
+                retireAndClose(model, "unloaded on request");
+            }
+            slot.unload(ServiceState.UNLOADED);
+            return status();
+        } finally {
+            administration.unlock();
+        }
+    }
+
+    /** After reranker.idle-unload without requests, closes the session; the next request loads it again. */
+    void releaseIfIdle() {
+        Duration idle = config.idleUnload().orElse(null);
+        LoadedModel model = current.get();
+        if (idle == null || model == null || stopping || slot.state() != ServiceState.READY
+                || System.nanoTime() - slot.lastUsedNanos() < idle.toNanos() || model.serving().inFlight().active() > 0
+                || scheduler.admittedPairs() > 0 || !administration.tryLock()) {
+            return;
+        }
+        try {
+            if (current.compareAndSet(model, null)) {
+                slot.idle(this::reloadAfterIdle);
+                retireAndClose(model, "idle for " + idle);
+            }
+        } finally {
+            administration.unlock();
+        }
+    }
+
+    private CompletableFuture<ServingModel> reloadAfterIdle() {
+        return CompletableFuture.supplyAsync(() -> {
+            administration.lock();
+            try {
+                // The demo model's unpacked copy went with its session: unpack it again.
+                ModelFiles target = files.demo() ? loader.resolve() : files;
+                LOG.infof("A request arrived after idling: loading %s again", target.location());
+                LoadedModel model = loader.load(target);
+                install(target, model);
+                return model.serving();
+            } finally {
+                administration.unlock();
+            }
+        }, loaderThread);
+    }
+
+    /**
+     * SIGTERM (Quarkus's shutdown delay): readiness DOWN at once, requests still taken for the pre-stop delay
+     * while the platform stops routing, then new ones refused with 503 and the accepted ones finished.
+     */
+    void onShutdownSignal(@Observes ShutdownDelayInitiatedEvent event) {
+        stopping = true;
+        long deadline = System.nanoTime() + drainNanos();
+        Duration preStop = config.shutdown().preStopDelay();
+        slot.draining();
+        LOG.infof("Shutting down: readiness DOWN; taking requests for %d ms more, then finishing %d queued pairs",
+                preStop.toMillis(), scheduler.admittedPairs());
+        sleep(Math.min(preStop.toNanos(), deadline - System.nanoTime()));
+        slot.stopAccepting();
+        boolean drained = scheduler.drain(deadline - System.nanoTime());
+        LoadedModel model = current.get();
+        if (model != null) {
+            try {
+                drained &= model.serving().inFlight().retire(Math.max(0, deadline - System.nanoTime()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        LOG.infof(drained ? "Every accepted request was answered" : "Drain timeout reached with requests unanswered");
+    }
+
     @PreDestroy
     void stop() {
-        if (slot.state() == ServiceState.READY) {
+        stopping = true;
+        if (slot.state() != ServiceState.FAILED) {
             slot.draining();
         }
         slot.stopAccepting();
-        boolean clean = scheduler.drain(DRAIN_NANOS);
-        LoadedModel model = loaded.getAndSet(null);
+        scheduler.drain(drainNanos());
+        housekeeping.shutdownNow();
+        loaderThread.shutdownNow();
+        LoadedModel model = current.getAndSet(null);
         slot.unload(ServiceState.UNLOADED);
         if (model != null) {
-            model.close();
-            LOG.infof("Closed the ONNX Runtime session and tokenizer of %s%s", model.serving().descriptor().name(),
-                    clean ? "" : " (drain timed out)");
+            retireAndClose(model, "shutdown");
+        }
+    }
+
+    private static void sleep(long nanos) {
+        if (nanos <= 0) {
+            return;
+        }
+        try {
+            TimeUnit.NANOSECONDS.sleep(nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -42,17 +42,21 @@ public class ModelLoader {
     }
 
     /** Resolves the configured model: a local path, else the embedded demo model. */
-    public ModelFiles resolve(Optional<String> pathOverride, Optional<String> fileOverride) {
-        Optional<String> path = pathOverride.or(() -> config.model().path()).filter(p -> !p.isBlank());
+    public ModelFiles resolve() {
+        Optional<String> path = config.model().path().filter(p -> !p.isBlank());
         if (path.isPresent()) {
-            return ModelLocator.local(Path.of(path.get()), fileOverride.or(() -> config.model().file()),
-                    config.model().name());
+            return resolveLocal(path.get(), config.model().file());
         }
         try {
             return ModelLocator.demo(Files.createTempDirectory("reranker-demo-"));
         } catch (IOException e) {
             throw new ModelLoadException("Cannot create a temporary directory for the demo model: " + e, e);
         }
+    }
+
+    /** Resolves a model directory named at runtime (the admin API's load). */
+    public ModelFiles resolveLocal(String path, Optional<String> file) {
+        return ModelLocator.local(Path.of(path), file, config.model().name());
     }
 
     /** Loads tokenizer and session and runs one warm-up inference; fails with one clear message. */
@@ -123,7 +127,7 @@ public class ModelLoader {
         return new SessionSettings(config.device(),
                 cpu.intraOpThreads().orElse(Runtime.getRuntime().availableProcessors()), cpu.memoryArena(),
                 cpu.allowSpinning(), cuda.deviceId(), cuda.memoryLimit(), cuda.arenaExtendStrategy(),
-                cuda.cudnnConvAlgoSearch());
+                cuda.cudnnConvAlgoSearch(), config.memory().arenaShrinkage());
     }
 
     /** One real inference, so that the first request does not pay for ONNX Runtime's lazy initialisation. */

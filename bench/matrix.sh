@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Runs the standard load matrix against the packaged service (default settings and max-wait=0) and,
+# when it can be prepared, against the transformers.js peer of ../shared/bench, one after the other on
+# this machine, and writes a Markdown table. Not a test: it prints figures.
+#
+#   ./mvnw -q package -DskipTests && bench/matrix.sh
+#
+# Env: MODEL_DIR (../shared/models/small-xlmr), CORPUS (../shared/bench/corpus.txt),
+#      PEER_SRC (../shared/bench/peers/transformersjs; PEER=skip to leave it out), DURATION (20),
+#      WARMUP (3), SEED (1), PORT (8080), PEER_PORT (8091), OUT (bench/results/<timestamp>).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+shared="$(cd "$root/.." && pwd)/shared"
+MODEL_DIR="${MODEL_DIR:-$shared/models/small-xlmr}"
+CORPUS="${CORPUS:-$shared/bench/corpus.txt}"
+PEER_SRC="${PEER_SRC:-$shared/bench/peers/transformersjs}"
+DURATION="${DURATION:-20}" WARMUP="${WARMUP:-3}" SEED="${SEED:-1}"
+PORT="${PORT:-8080}" PEER_PORT="${PEER_PORT:-8091}"
+OUT="${OUT:-$root/bench/results/$(date -u +%Y%m%dT%H%M%SZ)}"
+JAR="$root/target/quarkus-app/quarkus-run.jar"
+mkdir -p "$OUT"
+[ -f "$JAR" ] || { echo "build first: ./mvnw -q package -DskipTests" >&2; exit 1; }
+[ -f "$MODEL_DIR/model.onnx" ] || { echo "no model at $MODEL_DIR (set MODEL_DIR)" >&2; exit 1; }
+[ -f "$CORPUS" ] || { echo "no corpus at $CORPUS (set CORPUS)" >&2; exit 1; }
+
+SCENARIOS=("a 1 20 40" "b 8 20 40" "c 4 100 80" "d 32 5 40")
+pid=""
+stop() { if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=""; fi; }
+trap stop EXIT
+
+wait_http() { # url pid log
+  until [ "$(curl -s -o /dev/null -w '%{http_code}' "$1")" = 200 ]; do
+    kill -0 "$2" 2>/dev/null || { echo "server died:" >&2; tail -20 "$3" >&2; exit 1; }
+    sleep 0.05
+  done
+}
+
+start_service() { # name, then env assignments
+  local name=$1; shift
+  env RERANKER_MODEL_PATH="$MODEL_DIR" QUARKUS_HTTP_PORT="$PORT" "$@" java -jar "$JAR" > "$OUT/$name.server.log" 2>&1 &
+  pid=$!
+  wait_http "http://127.0.0.1:$PORT/health" "$pid" "$OUT/$name.server.log"
+}
+
+metric() { # file name -> value (sum of all series with that exact name)
+  awk -v n="$2" '$1 == n || index($1, n "{") == 1 { s += $NF } END { printf "%.6f", s + 0 }' "$1"
+}
+
+rss_kb() { ps -o rss= -p "$pid" | tr -d ' '; }
+
+load() { # name url c n w -> writes $OUT/name.txt
+  java "$root/bench/Load.java" --corpus "$CORPUS" --url "$2" --concurrency "$3" --docs "$4" --doc-words "$5" \
+    --duration "$DURATION" --warmup "$WARMUP" --seed "$SEED" > "$OUT/$1.txt"
+  grep -E "^(RESULT|STATUS|latency_ms)" "$OUT/$1.txt" | sed "s/^/  $1 /"
+}
+
+field() { sed -n "s/.*$2=\([0-9.NaN-]*\).*/\1/p" "$1" | head -1; }
+
+run_service() { # target-name, env assignments...
+  local target=$1; shift
+  echo "== $target"
+  start_service "$target" "$@"
+  for s in "${SCENARIOS[@]}"; do
+    set -- $s
+    curl -s "http://127.0.0.1:$PORT/q/metrics" > "$OUT/$target.$1.before.prom"
+    load "$target.$1" "http://127.0.0.1:$PORT/rerank" "$2" "$3" "$4"
+    curl -s "http://127.0.0.1:$PORT/q/metrics" > "$OUT/$target.$1.after.prom"
+    echo "$(rss_kb)" > "$OUT/$target.$1.rss"
+  done
+  stop
+}
+
+run_peer() {
+  local dir="$root/bench/.peer"
+  if [ "${PEER:-}" = skip ] || [ ! -d "$PEER_SRC" ]; then echo "== peer: skipped"; return; fi
+  if [ ! -d "$dir/node_modules" ]; then
+    echo "== peer: preparing a copy of $PEER_SRC in $dir (npm ci)"
+    rm -rf "$dir" && cp -r "$PEER_SRC" "$dir" && chmod -R u+w "$dir"
+    (cd "$dir" && MODELS_SRC="$(dirname "$MODEL_DIR")" ./setup.sh > "$OUT/peer.setup.log" 2>&1) || {
+      echo "== peer: setup failed (see $OUT/peer.setup.log)"; return; }
+  fi
+  echo "== peer (transformers.js)"
+  (cd "$dir" && MODEL="$(basename "$MODEL_DIR")" PORT="$PEER_PORT" exec ./run.sh) > "$OUT/peer.server.log" 2>&1 &
+  pid=$!
+  wait_http "http://127.0.0.1:$PEER_PORT/health" "$pid" "$OUT/peer.server.log"
+  for s in "${SCENARIOS[@]}"; do
+    set -- $s
+    load "peer.$1" "http://127.0.0.1:$PEER_PORT/rerank" "$2" "$3" "$4"
+    echo "$(rss_kb)" > "$OUT/peer.$1.rss"
+  done
+  stop
+}
+
+run_overload() {
+  echo "== overload: C=64 N=20 W=40, max-queued-pairs=160, request-timeout=5s"
+  start_service overload RERANKER_BATCH_MAX_QUEUED_PAIRS=160 RERANKER_REQUEST_TIMEOUT=5s
+  load overload.warm "http://127.0.0.1:$PORT/rerank" 8 20 40 > /dev/null
+  echo "$(rss_kb)" > "$OUT/overload.rss.before"
+  load overload "http://127.0.0.1:$PORT/rerank" 64 20 40
+  echo "$(rss_kb)" > "$OUT/overload.rss.after"
+  sleep 10
+  echo "$(rss_kb)" > "$OUT/overload.rss.rest"
+  load overload.calm "http://127.0.0.1:$PORT/rerank" 8 20 40 > /dev/null
+  echo "$(rss_kb)" > "$OUT/overload.rss.calm"
+  stop
+}
+
+run_service service
+run_service maxwait0 RERANKER_BATCH_MAX_WAIT=0
+run_peer
+run_overload
+
+# ---- table ----
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "—" }'; }
+table="$OUT/table.md"
+{
+  echo "Measured $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs),"
+  echo "model $(basename "$MODEL_DIR"), ${DURATION}s per scenario after ${WARMUP}s warm-up, seed $SEED."
+  echo
+  echo "| scenario | service pairs/s | p50 / p99 ms | max-wait=0 pairs/s | p50 / p99 ms | peer pairs/s | p50 / p99 ms | service ÷ peer | service ÷ max-wait=0 | padding ratio | mean batch inference ms | RSS MB |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+  for s in "${SCENARIOS[@]}"; do
+    set -- $s
+    sv="$OUT/service.$1.txt" mw="$OUT/maxwait0.$1.txt" pe="$OUT/peer.$1.txt"
+    s_pps=$(field "$sv" pairs_per_s) m_pps=$(field "$mw" pairs_per_s)
+    p_pps=$( [ -f "$pe" ] && field "$pe" pairs_per_s || echo 0)
+    b="$OUT/service.$1.before.prom" a="$OUT/service.$1.after.prom"
+    padded=$(awk -v x="$(metric "$a" reranker_tokens_padded_total)" -v y="$(metric "$b" reranker_tokens_padded_total)" 'BEGIN{print x-y}')
+    real=$(awk -v x="$(metric "$a" reranker_tokens_real_total)" -v y="$(metric "$b" reranker_tokens_real_total)" 'BEGIN{print x-y}')
+    isum=$(awk -v x="$(metric "$a" reranker_inference_seconds_sum)" -v y="$(metric "$b" reranker_inference_seconds_sum)" 'BEGIN{print x-y}')
+    icnt=$(awk -v x="$(metric "$a" reranker_inference_seconds_count)" -v y="$(metric "$b" reranker_inference_seconds_count)" 'BEGIN{print x-y}')
+    echo "| ($1) C=$2 N=$3 W=$4 | $s_pps | $(field "$sv" p50_ms) / $(field "$sv" p99_ms) | $m_pps | $(field "$mw" p50_ms) / $(field "$mw" p99_ms) | $( [ -f "$pe" ] && echo "$p_pps | $(field "$pe" p50_ms) / $(field "$pe" p99_ms)" || echo "— | —") | $(ratio "$s_pps" "$p_pps") | $(ratio "$s_pps" "$m_pps") | $(ratio "$padded" "$real") | $(awk -v s="$isum" -v c="$icnt" 'BEGIN{ if (c > 0) printf "%.1f", 1000*s/c; else print "—" }') | $(( $(cat "$OUT/service.$1.rss") / 1024 )) |"
+  done
+  echo
+  echo "Overload (C=64, N=20, W=40, max-queued-pairs=160, request-timeout=5s): $(grep '^STATUS' "$OUT/overload.txt"),"
+  echo "accepted $(grep '^latency_ms' "$OUT/overload.txt" | cut -d' ' -f2-); RSS MB before $(( $(cat "$OUT/overload.rss.before") / 1024 )),"
+  echo "right after $(( $(cat "$OUT/overload.rss.after") / 1024 )), after 10 s rest $(( $(cat "$OUT/overload.rss.rest") / 1024 )), after 20 s of normal load again $(( $(cat "$OUT/overload.rss.calm") / 1024 ))."
+} > "$table"
+echo
+cat "$table"

@@ -1,0 +1,5 @@
+package dev.reranker.api;
+
+/** Error body of the admin routes. */
+public record AdminError(String error) {
+}
