@@ -15,6 +15,7 @@ public class ModelSlot {
     private volatile ServingModel model;
     private volatile boolean accepting = true;
     private volatile String failure;
+    private volatile String loadingDetail;
 
     /** The model for a new request. */
     public ServingModel acquire() {
@@ -37,9 +38,19 @@ public class ModelSlot {
         return Optional.ofNullable(failure);
     }
 
+    /** What loading is doing now (e.g. a download's progress), for the startup probe's details. */
+    public Optional<String> loadingDetail() {
+        return state == ServiceState.LOADING ? Optional.ofNullable(loadingDetail) : Optional.empty();
+    }
+
+    public void loadingDetail(String detail) {
+        loadingDetail = detail;
+    }
+
     /** Loaded and warming up: requests are not taken yet. */
     public void warming() {
         state = ServiceState.WARMING;
+        loadingDetail = null;
     }
 
     /** Serves {@code loaded} from now on; returns the model it replaces, for its owner to close. */

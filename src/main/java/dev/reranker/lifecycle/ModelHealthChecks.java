@@ -28,8 +28,12 @@ public class ModelHealthChecks {
     @Produces
     @Startup
     HealthCheck started() {
-        return () -> withState(HealthCheckResponse.named("model-loaded"),
-                slot.state() != ServiceState.LOADING && slot.state() != ServiceState.FAILED);
+        return () -> {
+            HealthCheckResponseBuilder builder = withBuilder(HealthCheckResponse.named("model-loaded"),
+                    slot.state() != ServiceState.LOADING && slot.state() != ServiceState.FAILED);
+            slot.loadingDetail().ifPresent(detail -> builder.withData("detail", detail));
+            return builder.build();
+        };
     }
 
     /** UP only while a warmed-up model takes requests. */

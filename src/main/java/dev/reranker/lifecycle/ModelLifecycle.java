@@ -55,15 +55,17 @@ public class ModelLifecycle {
 
     private void loadAtStartup() {
         try {
-            ModelFiles files = loader.resolve(Optional.empty(), Optional.empty());
+            ModelFiles files = loader.resolve(Optional.empty(), Optional.empty(), slot::loadingDetail);
             if (files.demo()) {
-                LOG.warnf("No reranker.model.path configured: serving the embedded demo model %s, a 2.5 MB toy"
-                        + " cross-encoder trained for seconds whose scores mean nothing. To serve"
-                        + " BAAI/bge-reranker-v2-m3, export it with `optimum-cli export onnx --model"
-                        + " BAAI/bge-reranker-v2-m3 --task text-classification /models/bge-reranker-v2-m3` and start"
-                        + " with RERANKER_MODEL_PATH=/models/bge-reranker-v2-m3 (RERANKER_MAX_LENGTH up to 8192).",
+                LOG.warnf("No reranker.model.path or reranker.model.id configured: serving the embedded demo model"
+                        + " %s, a 2.5 MB toy cross-encoder trained for seconds whose scores mean nothing. To serve"
+                        + " bge-reranker-v2-m3, start with RERANKER_MODEL_ID set to a Hub repository holding an ONNX"
+                        + " export of it, or export it with `optimum-cli export onnx --model BAAI/bge-reranker-v2-m3"
+                        + " --task text-classification /models/bge-reranker-v2-m3` and start with"
+                        + " RERANKER_MODEL_PATH=/models/bge-reranker-v2-m3 (RERANKER_MAX_LENGTH up to 8192).",
                         files.name());
             }
+            slot.loadingDetail("Loading " + files.onnxFile());
             LoadedModel model = loader.load(files);
             slot.warming();
             loaded.set(model);

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -22,6 +23,9 @@ import dev.reranker.model.ModelConfig;
 import dev.reranker.model.ModelFiles;
 import dev.reranker.model.ModelLoadException;
 import dev.reranker.model.ModelLocator;
+import dev.reranker.model.hub.HubModelResolver;
+import dev.reranker.model.hub.HubSettings;
+import dev.reranker.model.hub.RepoRef;
 import dev.reranker.tokenize.EncodedPair;
 import dev.reranker.tokenize.PairLimits;
 import dev.reranker.tokenize.PairTokenizer;
@@ -41,12 +45,27 @@ public class ModelLoader {
         this.config = config;
     }
 
-    /** Resolves the configured model: a local path, else the embedded demo model. */
+    /** Resolves the configured model: a local path, else a Hub repository, else the embedded demo model. */
     public ModelFiles resolve(Optional<String> pathOverride, Optional<String> fileOverride) {
+        return resolve(pathOverride, fileOverride, detail -> {
+        });
+    }
+
+    /**
+     * As {@link #resolve(Optional, Optional)}; {@code progress} hears what a Hub download is doing, one short line
+     * at a time, while the model slot is still LOADING (so the startup probe stays DOWN through the download).
+     */
+    public ModelFiles resolve(Optional<String> pathOverride, Optional<String> fileOverride,
+            Consumer<String> progress) {
+        Optional<String> file = fileOverride.or(() -> config.model().file());
         Optional<String> path = pathOverride.or(() -> config.model().path()).filter(p -> !p.isBlank());
         if (path.isPresent()) {
-            return ModelLocator.local(Path.of(path.get()), fileOverride.or(() -> config.model().file()),
-                    config.model().name());
+            return ModelLocator.local(Path.of(path.get()), file, config.model().name());
+        }
+        Optional<String> id = config.model().id().filter(i -> !i.isBlank());
+        if (id.isPresent()) {
+            RepoRef repo = new RepoRef(id.get(), config.model().revision());
+            return new HubModelResolver(HubSettings.from(config), progress).resolve(repo, file, config.model().name());
         }
         try {
             return ModelLocator.demo(Files.createTempDirectory("reranker-demo-"));
