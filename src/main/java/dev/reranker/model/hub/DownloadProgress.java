@@ -65,7 +65,7 @@ final class DownloadProgress {
         } else {
             line.append(String.format(Locale.ROOT, "%.1f MB", done / MB));
         }
-        line.append(String.format(Locale.ROOT, " at %.1f MB/s", rate));
+        line.append(" at ").append(rate(rate));
         if (total > 0 && rate > 0) {
             line.append(", ETA ").append(eta((total - done) / MB / rate));
         }
@@ -76,9 +76,15 @@ final class DownloadProgress {
     String summary() {
         double seconds = (nanoClock.getAsLong() - startNanos) / 1e9;
         double mb = (done - resumedFrom) / MB;
-        return String.format(Locale.ROOT, "Downloaded %s: %s in %.1f s (%.1f MB/s)%s", label, Downloader.mb(done),
-                seconds, seconds > 0 ? mb / seconds : 0,
+        return String.format(Locale.ROOT, "Downloaded %s: %s in %.1f s (%s)%s", label, Downloader.mb(done),
+                seconds, rate(seconds > 0 ? mb / seconds : 0),
                 resumedFrom > 0 ? ", resumed after " + Downloader.mb(resumedFrom) : "");
+    }
+
+    /** MB/s, or KB/s below one megabyte a second so a slow link does not read "0.0 MB/s". */
+    static String rate(double mbPerSecond) {
+        return mbPerSecond >= 1 ? String.format(Locale.ROOT, "%.1f MB/s", mbPerSecond)
+                : String.format(Locale.ROOT, "%.0f KB/s", mbPerSecond * 1024);
     }
 
     static String eta(double seconds) {
