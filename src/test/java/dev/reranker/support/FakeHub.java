@@ -76,6 +76,7 @@ public final class FakeHub implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final Map<String, Long> interruptOnce = new ConcurrentHashMap<>();
     private final Map<String, Boolean> corrupt = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> stallOnce = new ConcurrentHashMap<>();
     private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
     private final Map<String, CountDownLatch> gateArrivals = new ConcurrentHashMap<>();
 
@@ -146,6 +147,11 @@ public final class FakeHub implements AutoCloseable {
     /** The next download of {@code path} (any repository) sends {@code bytes} bytes and then drops the connection. */
     public void interruptOnce(String path, long bytes) {
         interruptOnce.put(path, bytes);
+    }
+
+    /** The next download of {@code path} sends 64 KB and then nothing more for 30 s, like a hung connection. */
+    public void stallOnce(String path) {
+        stallOnce.put(path, true);
     }
 
     /** Every download of {@code path} delivers the right length with one byte changed. */
@@ -356,6 +362,16 @@ public final class FakeHub implements AutoCloseable {
             out.flush();
             // Returning short of the announced length makes the server drop the connection mid-body, which is
             // what a network failure looks like to the client.
+            return;
+        }
+        if (stallOnce.remove(blob.path()) != null) {
+            out.write(bytes, start, Math.min(64 * 1024, bytes.length - start));
+            out.flush();
+            try {
+                Thread.sleep(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             return;
         }
         CountDownLatch gate = gates.get(blob.path());

@@ -173,7 +173,9 @@ public final class Downloader {
                 // The blob is renamed into place next: its bytes must be on disk before its name is.
                 out.force(false);
                 if (guard.tripped()) {
-                    throw new IOException("no data for " + settings.readTimeout().toSeconds() + " s");
+                    long millis = settings.readTimeout().toMillis();
+                    throw new IOException("no data for " + (millis >= 1000 ? millis / 1000 + " s" : millis + " ms")
+                            + " (reranker.hub.read-timeout)");
                 }
             }
             if (expected >= 0 && written < expected) {

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -162,6 +161,23 @@ class HubModelResolverTest {
         assertEquals(2, gets.size(), gets::toString);
         assertEquals(Optional.empty(), gets.get(0).range());
         assertEquals(Optional.of("bytes=1000000-"), gets.get(1).range());
+        assertFileIs(files.onnxFile().resolveSibling(DATA), hub.bytes(EXT_REPO, DATA));
+    }
+
+    @Test
+    void aStalledDownloadIsCutAndResumed() {
+        hub.stallOnce(DATA);
+        HubSettings impatient = new HubSettings(URI.create(hub.endpoint()), Optional.empty(), false, cache,
+                Duration.ofMillis(50), Duration.ofSeconds(5), Duration.ofMillis(500), 3, Duration.ofMillis(10), true);
+        long start = System.nanoTime();
+
+        ModelFiles files = new HubModelResolver(impatient, status::add).resolve(new RepoRef(EXT_REPO, "main"),
+                Optional.empty(), Optional.empty());
+
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(20).toNanos(), "the stalled read was not cut");
+        List<FakeHub.Request> gets = hub.downloads(DATA);
+        assertEquals(2, gets.size(), gets::toString);
+        assertEquals(Optional.of("bytes=65536-"), gets.get(1).range());
         assertFileIs(files.onnxFile().resolveSibling(DATA), hub.bytes(EXT_REPO, DATA));
     }
 
@@ -371,9 +387,5 @@ class HubModelResolverTest {
         } catch (IOException e) {
             throw new AssertionError(e);
         }
-    }
-
-    static String text(Path file) throws IOException {
-        return Files.readString(file, StandardCharsets.UTF_8);
     }
 }
