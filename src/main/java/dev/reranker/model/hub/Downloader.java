@@ -35,16 +35,25 @@ public final class Downloader {
     private final HubSettings settings;
     private final Consumer<String> status;
     private final LongSupplier nanoClock;
+    private final FreeSpace freeSpace;
 
-    public Downloader(HubClient client, HubSettings settings, Consumer<String> status) {
-        this(client, settings, status, System::nanoTime);
+    /** Bytes that may still be written into a directory; a seam so a full disk can be tested. */
+    @FunctionalInterface
+    interface FreeSpace {
+        long in(Path directory) throws IOException;
     }
 
-    Downloader(HubClient client, HubSettings settings, Consumer<String> status, LongSupplier nanoClock) {
+    public Downloader(HubClient client, HubSettings settings, Consumer<String> status) {
+        this(client, settings, status, System::nanoTime, dir -> Files.getFileStore(dir).getUsableSpace());
+    }
+
+    Downloader(HubClient client, HubSettings settings, Consumer<String> status, LongSupplier nanoClock,
+            FreeSpace freeSpace) {
         this.client = client;
         this.settings = settings;
         this.status = status;
         this.nanoClock = nanoClock;
+        this.freeSpace = freeSpace;
     }
 
     /**
@@ -232,7 +241,7 @@ public final class Downloader {
     }
 
     private void requireSpace(Path part, long needed, String label) throws IOException {
-        long usable = Files.getFileStore(part.getParent()).getUsableSpace();
+        long usable = freeSpace.in(part.getParent());
         if (usable < needed) {
             throw new HubException("Not enough disk space for " + label + ": it needs " + mb(needed) + " more and "
                     + part.getParent() + " has " + mb(usable) + " free; free space or point reranker.cache-dir"
