@@ -12,6 +12,8 @@ import java.util.function.Consumer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.jboss.logging.Logger;
+
 import dev.reranker.batch.BatchRunner;
 import dev.reranker.config.RerankerConfig;
 import dev.reranker.engine.ModelDescriptor;
@@ -37,6 +39,7 @@ public class ModelLoader {
 
     /** Shortest max-length at which the flag layout (query 3/4, document the rest) still fits its special tokens. */
     static final int MIN_MAX_LENGTH = 16;
+    private static final Logger LOG = Logger.getLogger(ModelLoader.class);
 
     private final RerankerConfig config;
 
@@ -59,10 +62,12 @@ public class ModelLoader {
             Consumer<String> progress) {
         Optional<String> file = fileOverride.or(() -> config.model().file());
         Optional<String> path = pathOverride.or(() -> config.model().path()).filter(p -> !p.isBlank());
+        Optional<String> id = config.model().id().filter(i -> !i.isBlank());
         if (path.isPresent()) {
+            id.ifPresent(ignored -> LOG.infof("reranker.model.path is set, so reranker.model.id %s is not fetched",
+                    ignored));
             return ModelLocator.local(Path.of(path.get()), file, config.model().name());
         }
-        Optional<String> id = config.model().id().filter(i -> !i.isBlank());
         if (id.isPresent()) {
             RepoRef repo = new RepoRef(id.get(), config.model().revision());
             return new HubModelResolver(HubSettings.from(config), progress).resolve(repo, file, config.model().name());

@@ -6,18 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
 import dev.reranker.model.hub.HubSettings;
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.EnvConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
-import io.smallrye.config.SysPropConfigSource;
+import dev.reranker.support.Configs;
 
 /**
  * huggingface_hub's environment variables reach the service only through RerankerConfig's defaults; these tests
@@ -26,12 +21,7 @@ import io.smallrye.config.SysPropConfigSource;
 class HubSettingsFromEnvironmentTest {
 
     static RerankerConfig config(Map<String, String> environment) {
-        // Quarkus's converter reads durations like "5s", as in the application.
-        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(RerankerConfig.class)
-                .withConverter(Duration.class, 200, new DurationConverter())
-                .withSources(new EnvConfigSource(environment, 300), new SysPropConfigSource())
-                .addDefaultInterceptors().build();
-        return config.getConfigMapping(RerankerConfig.class);
+        return Configs.fromEnvironment(environment);
     }
 
     @Test
