@@ -160,7 +160,10 @@ class HubModelResolverTest {
         List<FakeHub.Request> gets = hub.downloads(DATA);
         assertEquals(2, gets.size(), gets::toString);
         assertEquals(Optional.empty(), gets.get(0).range());
-        assertEquals(Optional.of("bytes=1000000-"), gets.get(1).range());
+        // The resume starts where the bytes that reached the disk end: at most where the server cut.
+        String range = gets.get(1).range().orElseThrow();
+        long offset = Long.parseLong(range.substring("bytes=".length(), range.length() - 1));
+        assertTrue(offset > 0 && offset <= 1_000_000, range);
         assertFileIs(files.onnxFile().resolveSibling(DATA), hub.bytes(EXT_REPO, DATA));
     }
 
