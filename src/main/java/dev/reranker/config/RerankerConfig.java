@@ -71,15 +71,89 @@ public interface RerankerConfig {
 
     Memory memory();
 
+    /**
+     * Where models fetched by {@code reranker.model.id} are kept, in huggingface_hub's cache layout so that a cache
+     * filled by Python tools serves here and the other way round. Default as huggingface_hub: HF_HUB_CACHE, else
+     * HF_HOME/hub, else $XDG_CACHE_HOME/huggingface/hub, else ~/.cache/huggingface/hub.
+     */
+    @WithName("cache-dir")
+    @WithDefault("${HF_HUB_CACHE:${HF_HOME:${XDG_CACHE_HOME:${user.home}/.cache}/huggingface}/hub}")
+    String cacheDir();
+
+    Hub hub();
+
     interface Model {
-        /** Directory in Hugging Face layout (tokenizer.json, config.json, model.onnx or onnx/model.onnx). */
+        /** Directory in Hugging Face layout (tokenizer.json, config.json, model.onnx or onnx/model.onnx). Wins over id. */
         Optional<String> path();
 
-        /** ONNX file inside the directory, e.g. onnx/model_fp16.onnx; default model.onnx then onnx/model.onnx. */
+        /**
+         * Hugging Face Hub repository to serve when no path is set, e.g. BAAI/bge-reranker-v2-m3 (env
+         * RERANKER_MODEL_ID): its ONNX file, external data and tokenizer are downloaded into cache-dir.
+         */
+        Optional<String> id();
+
+        /** Branch, tag or commit of {@code id}; a commit pins the files exactly. */
+        @WithDefault("main")
+        String revision();
+
+        /**
+         * ONNX file inside the directory or repository, e.g. onnx/model_fp16.onnx; default model.onnx then
+         * onnx/model.onnx.
+         */
         Optional<String> file();
 
-        /** Name reported by /info and echoed by the Cohere routes; default: the directory name. */
+        /** Name reported by /info and echoed by the Cohere routes; default: the directory name or the repository id. */
         Optional<String> name();
+    }
+
+    /**
+     * How the Hugging Face Hub is reached. The defaults read huggingface_hub's own environment variables, so a
+     * deployment configured for Python tools works unchanged.
+     */
+    interface Hub {
+        /** Base URL of the Hub or a mirror (HF_ENDPOINT). */
+        @WithDefault("${HF_ENDPOINT:https://huggingface.co}")
+        String endpoint();
+
+        /** Access token for gated and private repositories (HF_TOKEN); sent to the Hub only, never to its CDN. */
+        @WithDefault("${HF_TOKEN:}")
+        Optional<String> token();
+
+        /** Use the cache only and never open a connection (HF_HUB_OFFLINE=1). */
+        @WithDefault("${HF_HUB_OFFLINE:false}")
+        boolean offline();
+
+        /** How often a running download logs its progress. */
+        @WithName("progress-interval")
+        @WithDefault("5s")
+        Duration progressInterval();
+
+        @WithName("connect-timeout")
+        @WithDefault("10s")
+        Duration connectTimeout();
+
+        /** A download that receives no byte for this long is cut and resumed. */
+        @WithName("read-timeout")
+        @WithDefault("60s")
+        Duration readTimeout();
+
+        /** Attempts per request or file before startup fails; downloads resume where the last attempt stopped. */
+        @WithName("max-attempts")
+        @WithDefault("5")
+        int maxAttempts();
+
+        /** Pause before the second attempt; doubled for each further one, at most 30 s. */
+        @WithName("retry-backoff")
+        @WithDefault("1s")
+        Duration retryBackoff();
+
+        /**
+         * Re-hash cached files against their blob names (sha256 or git sha1) at startup, so a corrupted cache is
+         * found before it is served; about 1.5 s per GB.
+         */
+        @WithName("verify-cache")
+        @WithDefault("true")
+        boolean verifyCache();
     }
 
     interface Cuda {

@@ -23,6 +23,7 @@ public class ModelSlot {
     private volatile Supplier<CompletableFuture<ServingModel>> reloader;
     private final AtomicReference<CompletableFuture<ServingModel>> reloading = new AtomicReference<>();
     private final java.util.concurrent.atomic.AtomicInteger reloadsAfterIdle = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile String loadingDetail;
 
     /**
      * The model for a new request, counted into its {@link InFlight}; the caller must {@code exit()} it.
@@ -92,6 +93,15 @@ public class ModelSlot {
         return loadedAt;
     }
 
+    /** What loading is doing now (e.g. a download's progress), for the startup probe's details. */
+    public Optional<String> loadingDetail() {
+        return state == ServiceState.LOADING ? Optional.ofNullable(loadingDetail) : Optional.empty();
+    }
+
+    public void loadingDetail(String detail) {
+        loadingDetail = detail;
+    }
+
     /** {@link System#nanoTime()} of the last request. */
     public long lastUsedNanos() {
         return lastUsedNanos;
@@ -109,6 +119,7 @@ public class ModelSlot {
         if (model == null) {
             state = ServiceState.WARMING;
         }
+        loadingDetail = null;
     }
 
     /** Serves {@code loaded} from now on; returns the model it replaces, for its owner to retire and close. */

@@ -34,8 +34,12 @@ public class ModelHealthChecks {
     @Produces
     @Startup
     HealthCheck started() {
-        return () -> builder("model-loaded", slot.state() != ServiceState.LOADING && slot.state() != ServiceState.FAILED)
-                .build();
+        return () -> {
+            HealthCheckResponseBuilder builder = builder("model-loaded",
+                    slot.state() != ServiceState.LOADING && slot.state() != ServiceState.FAILED);
+            slot.loadingDetail().ifPresent(detail -> builder.withData("detail", detail));
+            return builder.build();
+        };
     }
 
     /** UP while a warmed-up model takes requests (also when it was released for idleness and reloads on demand). */

@@ -85,15 +85,17 @@ public class ModelLifecycle implements ModelAdministration {
     private void loadAtStartup() {
         try {
             slot.loading();
-            ModelFiles resolved = loader.resolve();
+            ModelFiles resolved = loader.resolve(slot::loadingDetail);
             if (resolved.demo()) {
-                LOG.warnf("No reranker.model.path configured: serving the embedded demo model %s, a 2.5 MB toy"
-                        + " cross-encoder trained for seconds whose scores mean nothing. To serve"
-                        + " BAAI/bge-reranker-v2-m3, export it with `optimum-cli export onnx --model"
-                        + " BAAI/bge-reranker-v2-m3 --task text-classification /models/bge-reranker-v2-m3` and start"
-                        + " with RERANKER_MODEL_PATH=/models/bge-reranker-v2-m3 (RERANKER_MAX_LENGTH up to 8192).",
+                LOG.warnf("No reranker.model.path or reranker.model.id configured: serving the embedded demo model"
+                        + " %s, a 2.5 MB toy cross-encoder trained for seconds whose scores mean nothing. To serve"
+                        + " bge-reranker-v2-m3, start with RERANKER_MODEL_ID set to a Hub repository holding an ONNX"
+                        + " export of it, or export it with `optimum-cli export onnx --model BAAI/bge-reranker-v2-m3"
+                        + " --task text-classification /models/bge-reranker-v2-m3` and start with"
+                        + " RERANKER_MODEL_PATH=/models/bge-reranker-v2-m3 (RERANKER_MAX_LENGTH up to 8192).",
                         resolved.name());
             }
+            slot.loadingDetail("Loading " + resolved.onnxFile());
             slot.warming();
             install(resolved, loader.load(resolved));
         } catch (RuntimeException e) {

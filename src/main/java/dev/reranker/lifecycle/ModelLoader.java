@@ -7,9 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
 
 import dev.reranker.batch.BatchRunner;
 import dev.reranker.config.RerankerConfig;
@@ -22,6 +25,9 @@ import dev.reranker.model.ModelConfig;
 import dev.reranker.model.ModelFiles;
 import dev.reranker.model.ModelLoadException;
 import dev.reranker.model.ModelLocator;
+import dev.reranker.model.hub.HubModelResolver;
+import dev.reranker.model.hub.HubSettings;
+import dev.reranker.model.hub.RepoRef;
 import dev.reranker.tokenize.EncodedPair;
 import dev.reranker.tokenize.PairLimits;
 import dev.reranker.tokenize.PairTokenizer;
@@ -33,6 +39,7 @@ public class ModelLoader {
 
     /** Shortest max-length at which the flag layout (query 3/4, document the rest) still fits its special tokens. */
     static final int MIN_MAX_LENGTH = 16;
+    private static final Logger LOG = Logger.getLogger(ModelLoader.class);
 
     private final RerankerConfig config;
 
@@ -41,11 +48,28 @@ public class ModelLoader {
         this.config = config;
     }
 
-    /** Resolves the configured model: a local path, else the embedded demo model. */
+    /** Resolves the configured model: a local path, else a Hub repository, else the embedded demo model. */
     public ModelFiles resolve() {
+        return resolve(detail -> {
+        });
+    }
+
+    /**
+     * As {@link #resolve()}; {@code progress} hears what a Hub download is doing, one short line at a time,
+     * while the model slot is still LOADING (so the startup probe stays DOWN through the download).
+     */
+    public ModelFiles resolve(Consumer<String> progress) {
+        Optional<String> file = config.model().file();
         Optional<String> path = config.model().path().filter(p -> !p.isBlank());
+        Optional<String> id = config.model().id().filter(i -> !i.isBlank());
         if (path.isPresent()) {
-            return resolveLocal(path.get(), config.model().file());
+            id.ifPresent(ignored -> LOG.infof("reranker.model.path is set, so reranker.model.id %s is not fetched",
+                    ignored));
+            return resolveLocal(path.get(), file);
+        }
+        if (id.isPresent()) {
+            RepoRef repo = new RepoRef(id.get(), config.model().revision());
+            return new HubModelResolver(HubSettings.from(config), progress).resolve(repo, file, config.model().name());
         }
         try {
             return ModelLocator.demo(Files.createTempDirectory("reranker-demo-"));
