@@ -1,5 +1,7 @@
 package dev.reranker.api;
 
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -12,7 +14,8 @@ import jakarta.ws.rs.ext.Provider;
  * {@code Bearer <key>} and the bare key, which LlamaIndex's TEI client sends.
  */
 @Provider
-@ApiKeyProtected
+@ScoringRoute
+@Priority(Priorities.AUTHENTICATION)
 public class ApiKeyFilter implements ContainerRequestFilter {
 
     private static final String BEARER = "bearer ";
@@ -42,8 +45,7 @@ public class ApiKeyFilter implements ContainerRequestFilter {
     }
 
     private static Response unauthorized(ContainerRequestContext request, String message) {
-        boolean cohere = request.getUriInfo().getPath().startsWith("/v");
-        Object body = cohere ? new CohereError(message) : new TeiError(message, "unauthorized");
+        Object body = RouteFormat.of(request).error(message, "unauthorized");
         return Response.status(Response.Status.UNAUTHORIZED).type(MediaType.APPLICATION_JSON_TYPE)
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").entity(body).build();
     }

@@ -37,7 +37,7 @@ import io.smallrye.mutiny.Uni;
  */
 @Path("/")
 @Tag(name = "Cohere")
-@ApiKeyProtected
+@ScoringRoute
 public class CohereRerankResource {
 
     /** Cohere bills one search unit per query with up to 100 documents. */

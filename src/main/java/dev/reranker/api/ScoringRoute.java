@@ -7,9 +7,12 @@ import java.lang.annotation.Target;
 
 import jakarta.ws.rs.NameBinding;
 
-/** Routes that need an API key when reranker.api-keys is set. Health, metrics and OpenAPI stay open. */
+/**
+ * The scoring routes: they need an API key when reranker.api-keys is set, and are refused with 429 before
+ * their body is parsed when the queue is full. Health, metrics, OpenAPI and /info are not scoring routes.
+ */
 @NameBinding
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ ElementType.TYPE, ElementType.METHOD })
-public @interface ApiKeyProtected {
+public @interface ScoringRoute {
 }

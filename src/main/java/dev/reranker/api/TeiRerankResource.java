@@ -33,7 +33,7 @@ import io.smallrye.mutiny.Uni;
 /** Hugging Face text-embeddings-inference's rerank route, for clients written against TEI. */
 @Path("/rerank")
 @Tag(name = "TEI")
-@ApiKeyProtected
+@ScoringRoute
 public class TeiRerankResource {
 
     private final Reranker reranker;

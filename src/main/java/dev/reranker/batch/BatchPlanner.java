@@ -52,6 +52,23 @@ final class BatchPlanner {
         return batch;
     }
 
+    /**
+     * The comparison mode (max-wait 0): a request's waiting pairs in their own order, padded together as a
+     * hand-written per-request wrapper would, bounded only by the pair limit.
+     */
+    static List<QueuedPair> wholeRequest(ScoringJob job, int maxPairs) {
+        List<QueuedPair> batch = new ArrayList<>();
+        for (QueuedPair pair : job.queued) {
+            if (!pair.removed) {
+                batch.add(pair);
+                if (batch.size() == maxPairs) {
+                    break;
+                }
+            }
+        }
+        return batch;
+    }
+
     private static QueuedPair next(Iterator<QueuedPair> it, Predicate<QueuedPair> eligible) {
         while (it.hasNext()) {
             QueuedPair candidate = it.next();

@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Predicate;
 
 import org.jboss.logging.Logger;
 
@@ -198,6 +197,11 @@ public final class BatchScheduler implements AutoCloseable {
         }
     }
 
+    /** True when no request can be admitted now: a cheap check before a request body is even parsed. */
+    public boolean saturated() {
+        return admitted.get() >= settings.maxQueuedPairs();
+    }
+
     /** Pairs admitted and not yet scored, dropped or refused. */
     public long admittedPairs() {
         return admitted.get();
@@ -261,11 +265,14 @@ public final class BatchScheduler implements AutoCloseable {
             }
             long now = System.nanoTime();
             long waitLeft = head.enqueuedAt + settings.maxWaitNanos() - now;
-            if (!settings.coalesces() || tokenizing.get() == 0 || waitLeft <= 0 || wouldFill() || !accepting) {
-                Predicate<QueuedPair> eligible = settings.coalesces() ? p -> p.job.runner == head.job.runner
-                        : p -> p.job == head.job;
+            if (!settings.coalesces()) {
+                List<QueuedPair> batch = BatchPlanner.wholeRequest(head.job, settings.maxPairs());
+                take(batch, now);
+                return batch;
+            }
+            if (tokenizing.get() == 0 || waitLeft <= 0 || wouldFill() || !accepting) {
                 List<QueuedPair> batch = BatchPlanner.plan(byLength, head, settings.maxTokens(), settings.maxPairs(),
-                        eligible);
+                        p -> p.job.runner == head.job.runner);
                 take(batch, now);
                 return batch;
             }

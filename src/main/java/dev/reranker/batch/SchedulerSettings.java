@@ -5,7 +5,9 @@ package dev.reranker.batch;
  *
  * @param maxTokens       padded tokens (pairs x longest pair) a batch may hold
  * @param maxPairs        pairs a batch may hold
- * @param maxWaitNanos    how long the oldest pair may wait for company; 0 = one request per batch
+ * @param maxWaitNanos    how long the oldest pair may wait for company; 0 = one request per batch, unsorted,
+ *                        ignoring the token budget (the per-request batching of a hand-written wrapper, kept
+ *                        to measure what coalescing gains)
  * @param workers         batches computed at once
  * @param maxQueuedPairs  pairs admitted and not yet scored beyond which requests are refused
  */
@@ -17,7 +19,7 @@ public record SchedulerSettings(int maxTokens, int maxPairs, long maxWaitNanos, 
         }
     }
 
-    /** False in the comparison mode where every batch holds pairs of one request only. */
+    /** False in the comparison mode where every batch is one whole request. */
     public boolean coalesces() {
         return maxWaitNanos > 0;
     }

@@ -110,6 +110,11 @@ public class Reranker {
         };
     }
 
+    /** True when the queue is full: requests would be refused whatever they carry. */
+    public boolean saturated() {
+        return scheduler.saturated();
+    }
+
     private void validate(RerankQuery request) {
         if (request.query() == null || request.query().isBlank()) {
             throw new RerankException(ErrorKind.EMPTY, "`query` cannot be empty");

@@ -66,8 +66,9 @@ class BackPressureTest {
             CompletableFuture<Integer> held = CompletableFuture.supplyAsync(() -> rerank(10).statusCode());
             Poll.until("ten pairs are admitted", () -> scheduler.admittedPairs() == 10);
             long start = System.nanoTime();
+            // Full: refused before the body is parsed.
             rerank(1).then().statusCode(429).header("Retry-After", "1").body("error_type", equalTo("overloaded"))
-                    .body("error", containsString("limit 10 pairs"));
+                    .body("error", containsString("queue is full"));
             given().contentType(ContentType.JSON).body(Map.of("query", "q", "documents", List.of("a"))).post("/v2/rerank")
                     .then().statusCode(429).header("Retry-After", "1").body("message", containsString("overloaded"));
             assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(1), "refused at once");
@@ -75,6 +76,18 @@ class BackPressureTest {
             assertEquals(200, held.get(10, TimeUnit.SECONDS));
         }
         rerank(1).then().statusCode(200);
+    }
+
+    @Test
+    void aRequestThatDoesNotFitIsRefusedAfterParsing() throws Exception {
+        try (RunnerSwap swap = new RunnerSwap(slot).hold()) {
+            CompletableFuture<Integer> held = CompletableFuture.supplyAsync(() -> rerank(6).statusCode());
+            Poll.until("six pairs are admitted", () -> scheduler.admittedPairs() == 6);
+            rerank(5).then().statusCode(429).header("Retry-After", "1").body("error_type", equalTo("overloaded"))
+                    .body("error", containsString("6 pairs are queued and this request adds 5 (limit 10 pairs)"));
+            swap.open();
+            assertEquals(200, held.get(10, TimeUnit.SECONDS));
+        }
     }
 
     @Test
