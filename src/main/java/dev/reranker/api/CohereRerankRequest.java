@@ -15,5 +15,6 @@ public record CohereRerankRequest(
         List<JsonNode> documents,
         @JsonProperty("top_n") Integer topN,
         @JsonProperty("return_documents") Boolean returnDocuments,
-        @JsonProperty("max_tokens_per_doc") Integer maxTokensPerDoc) {
+        @JsonProperty("max_tokens_per_doc") Integer maxTokensPerDoc,
+        @JsonProperty("max_chunks_per_doc") Integer maxChunksPerDoc) {
 }

@@ -40,7 +40,7 @@ import io.smallrye.mutiny.Uni;
 @ScoringRoute
 public class CohereRerankResource {
 
-    /** Cohere bills one search unit per query with up to 100 documents. */
+    /** Cohere bills one search unit per query with up to 100 documents (chunks included). */
     private static final int DOCUMENTS_PER_SEARCH_UNIT = 100;
 
     private final Reranker reranker;
@@ -81,9 +81,14 @@ public class CohereRerankResource {
             throw new RerankException(ErrorKind.VALIDATION,
                     "invalid request: max_tokens_per_doc must be at least 1, got " + body.maxTokensPerDoc());
         }
+        if (body.maxChunksPerDoc() != null && body.maxChunksPerDoc() < 1) {
+            throw new RerankException(ErrorKind.VALIDATION,
+                    "invalid request: max_chunks_per_doc must be at least 1, got " + body.maxChunksPerDoc());
+        }
         int maxTokens = body.maxTokensPerDoc() == null ? 0 : body.maxTokensPerDoc();
+        int maxChunks = body.maxChunksPerDoc() == null ? 0 : body.maxChunksPerDoc();
         RerankCall call = reranker.rerank(new RerankQuery(body.query(), documents,
-                new RerankOptions(true, TruncationSide.RIGHT, maxTokens)));
+                new RerankOptions(true, TruncationSide.RIGHT, maxTokens, maxChunks)));
         String model = body.model() != null ? body.model()
                 : slot.model().map(m -> m.descriptor().name()).orElse("reranker");
         int topN = body.topN() == null ? documents.size() : Math.min(body.topN(), documents.size());
@@ -99,9 +104,10 @@ public class CohereRerankResource {
         List<CohereRerankResponse.Result> results = new ArrayList<>(topN);
         for (Ranked r : result.ranked().subList(0, topN)) {
             results.add(new CohereRerankResponse.Result(r.index(), r.score(),
-                    withDocuments ? new CohereRerankResponse.Document(documents.get(r.index())) : null));
+                    withDocuments ? new CohereRerankResponse.Document(documents.get(r.index())) : null, r.bestWindow()));
         }
-        long searchUnits = Math.max(1, (documents.size() + DOCUMENTS_PER_SEARCH_UNIT - 1) / DOCUMENTS_PER_SEARCH_UNIT);
+        // Cohere counts every chunk of a split document as a document.
+        long searchUnits = Math.max(1, (result.pairs() + DOCUMENTS_PER_SEARCH_UNIT - 1) / DOCUMENTS_PER_SEARCH_UNIT);
         return new CohereRerankResponse(UUID.randomUUID().toString(), model, results,
                 new CohereRerankResponse.Usage(result.tokens()),
                 new CohereRerankResponse.Meta(new CohereRerankResponse.ApiVersion(apiVersion),

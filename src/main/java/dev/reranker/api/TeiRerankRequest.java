@@ -6,7 +6,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * Body of TEI's {@code POST /rerank}. Every field but query and texts is optional; JSON null means
- * "not given".
+ * "not given". {@code max_chunks_per_doc} is this service's own (TEI only truncates): score a long text in
+ * up to that many windows and keep the best.
  */
 public record TeiRerankRequest(
         String query,
@@ -14,5 +15,6 @@ public record TeiRerankRequest(
         Boolean truncate,
         @JsonProperty("truncation_direction") String truncationDirection,
         @JsonProperty("raw_scores") Boolean rawScores,
-        @JsonProperty("return_text") Boolean returnText) {
+        @JsonProperty("return_text") Boolean returnText,
+        @JsonProperty("max_chunks_per_doc") Integer maxChunksPerDoc) {
 }

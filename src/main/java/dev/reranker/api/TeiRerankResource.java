@@ -54,8 +54,12 @@ public class TeiRerankResource {
             throw new RerankException(ErrorKind.EMPTY, "`texts` cannot be empty");
         }
         boolean truncate = body.truncate() != null ? body.truncate() : config.autoTruncate();
-        RerankQuery query = new RerankQuery(body.query(), body.texts(),
-                new RerankOptions(truncate, side(body.truncationDirection()), 0));
+        if (body.maxChunksPerDoc() != null && body.maxChunksPerDoc() < 1) {
+            throw new RerankException(ErrorKind.VALIDATION,
+                    "max_chunks_per_doc must be at least 1, got " + body.maxChunksPerDoc());
+        }
+        RerankQuery query = new RerankQuery(body.query(), body.texts(), new RerankOptions(truncate,
+                side(body.truncationDirection()), 0, body.maxChunksPerDoc() == null ? 0 : body.maxChunksPerDoc()));
         RerankCall call = reranker.rerank(query);
         boolean raw = Boolean.TRUE.equals(body.rawScores());
         boolean withText = Boolean.TRUE.equals(body.returnText());
@@ -67,7 +71,8 @@ public class TeiRerankResource {
     private static List<TeiRank> ranks(RerankResult result, List<String> texts, boolean raw, boolean withText) {
         List<TeiRank> ranks = new ArrayList<>(result.ranked().size());
         for (Ranked r : result.ranked()) {
-            ranks.add(new TeiRank(r.index(), raw ? r.logit() : r.score(), withText ? texts.get(r.index()) : null));
+            ranks.add(new TeiRank(r.index(), raw ? r.logit() : r.score(), withText ? texts.get(r.index()) : null,
+                    r.bestWindow()));
         }
         return ranks;
     }

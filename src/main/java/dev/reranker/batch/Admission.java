@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Admission {
 
     private final BatchScheduler scheduler;
-    private final int pairs;
+    private volatile int pairs;
     private final AtomicBoolean released = new AtomicBoolean();
     private final AtomicBoolean tokenizing = new AtomicBoolean(true);
 
@@ -20,6 +20,10 @@ public final class Admission {
 
     public int pairs() {
         return pairs;
+    }
+
+    void grow(int extra) {
+        pairs += extra;
     }
 
     /** Gives the reserved capacity back; later calls do nothing. */

@@ -91,6 +91,27 @@ public final class BatchScheduler implements AutoCloseable {
     }
 
     /**
+     * Reserves room for more pairs of an admitted request (its documents split into windows).
+     *
+     * @throws OverloadedException when they do not fit beside what else is queued
+     */
+    public void extend(Admission admission, int extra) {
+        while (true) {
+            long current = admitted.get();
+            boolean alone = current == admission.pairs();
+            if (!alone && current + extra > settings.maxQueuedPairs()) {
+                throw new OverloadedException((admission.pairs() + extra) + " pairs while " + (current
+                        - admission.pairs()) + " are queued (limit " + settings.maxQueuedPairs() + " pairs)",
+                        retryAfterSeconds(current));
+            }
+            if (admitted.compareAndSet(current, current + extra)) {
+                admission.grow(extra);
+                return;
+            }
+        }
+    }
+
+    /**
      * Queues a request's pairs for scoring.
      *
      * @param admission what {@link #admit} reserved for them

@@ -59,6 +59,17 @@ public interface RerankerConfig {
 
     Tokenization tokenization();
 
+    /**
+     * What to do with a document whose pair does not fit max-length: truncate (score its first tokens, as
+     * TEI does) or chunk (score every window of it, up to long-documents-max-chunks, and keep the best).
+     * Requests choose per call with max_chunks_per_doc.
+     */
+    @WithName("long-documents")
+    @WithDefault("truncate")
+    LongDocuments longDocuments();
+
+    Chunking chunking();
+
     Shutdown shutdown();
 
     Admin admin();
@@ -259,5 +270,16 @@ public interface RerankerConfig {
         /** Call glibc's malloc_trim(0) this often, returning freed native heap to the OS. Off when unset. */
         @WithName("trim-interval")
         Optional<Duration> trimInterval();
+    }
+
+    interface Chunking {
+        /** Tokens neighbouring windows share, so a passage cut at a window edge is whole in one of them. */
+        @WithDefault("32")
+        int overlap();
+
+        /** Most windows one document is split into (Cohere v1's max_chunks_per_doc default is 10). */
+        @WithName("max-chunks-per-doc")
+        @WithDefault("10")
+        int maxChunksPerDoc();
     }
 }

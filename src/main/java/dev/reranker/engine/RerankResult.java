@@ -7,7 +7,8 @@ import java.util.List;
  *
  * @param ranked  one entry per document
  * @param tokens  tokens fed to the model for this request (special tokens included, padding excluded)
+ * @param pairs   pairs scored: one per document, or one per window of a split document
  * @param timings where the time went
  */
-public record RerankResult(List<Ranked> ranked, long tokens, Timings timings) {
+public record RerankResult(List<Ranked> ranked, long tokens, int pairs, Timings timings) {
 }

@@ -23,7 +23,9 @@ import dev.reranker.batch.JobTimings;
 import dev.reranker.batch.OverloadedException;
 import dev.reranker.batch.SchedulerClosedException;
 import dev.reranker.batch.ScoringJob;
+import dev.reranker.config.LongDocuments;
 import dev.reranker.config.RerankerConfig;
+import dev.reranker.tokenize.DocumentWindow;
 import dev.reranker.tokenize.EncodedPair;
 import dev.reranker.tokenize.EncodedText;
 import dev.reranker.tokenize.InputTooLongException;
@@ -135,6 +137,9 @@ public class Reranker {
         if (request.options().maxDocTokens() < 0) {
             throw new RerankException(ErrorKind.VALIDATION, "max_tokens_per_doc must be at least 1");
         }
+        if (request.options().maxChunks() < 0) {
+            throw new RerankException(ErrorKind.VALIDATION, "max_chunks_per_doc must be at least 1");
+        }
     }
 
     private void tokenizeAndQueue(RerankCall call, Admission admission, ServingModel model, RerankQuery request) {
@@ -143,9 +148,22 @@ public class Reranker {
             return;
         }
         long start = System.nanoTime();
+        List<List<DocumentWindow>> documents;
         List<EncodedPair> pairs;
         try {
-            pairs = tokenize(model, request);
+            documents = tokenize(model, request);
+            pairs = new ArrayList<>(documents.size());
+            for (List<DocumentWindow> windows : documents) {
+                windows.forEach(w -> pairs.add(w.pair()));
+            }
+            if (pairs.size() > admission.pairs()) {
+                scheduler.extend(admission, pairs.size() - admission.pairs());
+            }
+        } catch (OverloadedException e) {
+            admission.release();
+            call.fail(new RerankException(ErrorKind.OVERLOADED, "Model is overloaded: this request's documents split"
+                    + " into " + e.getMessage(), e.retryAfterSeconds(), e));
+            return;
         } catch (RuntimeException e) {
             admission.release();
             call.fail(translate(e));
@@ -160,39 +178,50 @@ public class Reranker {
                 return;
             }
             JobTimings timings = job.timings();
-            call.complete(new RerankResult(rank(logits), timings.tokens(), new Timings(tokenization,
-                    timings.queueNanos(), timings.inferenceNanos(), System.nanoTime() - call.startedAt())));
+            call.complete(new RerankResult(rank(documents, logits), timings.tokens(), pairs.size(), new Timings(
+                    tokenization, timings.queueNanos(), timings.inferenceNanos(), System.nanoTime() - call.startedAt())));
         });
     }
 
-    private List<EncodedPair> tokenize(ServingModel model, RerankQuery request) {
+    /** Windows a long document may be split into for this request; 1 means truncate. */
+    private int maxChunks(RerankOptions options) {
+        if (options.maxChunks() > 0) {
+            return options.maxChunks();
+        }
+        return config.longDocuments() == LongDocuments.CHUNK ? config.chunking().maxChunksPerDoc() : 1;
+    }
+
+    /** Each document's pairs: one, or one per window when it is split. */
+    private List<List<DocumentWindow>> tokenize(ServingModel model, RerankQuery request) {
         PairTokenizer tokenizer = model.tokenizer();
         RerankOptions options = request.options();
         PairLimits limits = new PairLimits(model.descriptor().maxLength(), config.truncation(), options.truncate(),
                 options.side(), options.maxDocTokens());
+        int maxChunks = maxChunks(options);
         EncodedText query = tokenizer.encodeQuery(request.query(), limits);
         List<String> documents = request.documents();
+        DocumentEncoder encoder = (from, to) -> encodeRange(tokenizer, query, documents, from, to, limits, maxChunks);
         int slices = Math.min(tokenizerThreads, (documents.size() + SLICE - 1) / SLICE);
         if (slices <= 1) {
-            return encodeRange(tokenizer, query, documents, 0, documents.size(), limits);
+            return encoder.encode(0, documents.size());
         }
         // A large request is split so that its tokenization uses every tokenizer thread. The calling
         // thread runs any slice no other thread has started, so waiting on the pool cannot deadlock it.
         int per = (documents.size() + slices - 1) / slices;
-        List<FutureTask<List<EncodedPair>>> tasks = new ArrayList<>(slices);
+        List<FutureTask<List<List<DocumentWindow>>>> tasks = new ArrayList<>(slices);
         for (int s = 0; s < slices; s++) {
             int from = s * per;
             int to = Math.min(documents.size(), from + per);
-            tasks.add(new FutureTask<>(() -> encodeRange(tokenizer, query, documents, from, to, limits)));
+            tasks.add(new FutureTask<>(() -> encoder.encode(from, to)));
         }
         for (int s = 1; s < slices; s++) {
             tokenizers.execute(tasks.get(s));
         }
-        List<EncodedPair> pairs = new ArrayList<>(documents.size());
-        for (FutureTask<List<EncodedPair>> task : tasks) {
+        List<List<DocumentWindow>> encoded = new ArrayList<>(documents.size());
+        for (FutureTask<List<List<DocumentWindow>>> task : tasks) {
             task.run();
             try {
-                pairs.addAll(task.get());
+                encoded.addAll(task.get());
             } catch (ExecutionException e) {
                 throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
             } catch (InterruptedException e) {
@@ -200,28 +229,47 @@ public class Reranker {
                 throw new IllegalStateException("interrupted while tokenizing", e);
             }
         }
-        return pairs;
+        return encoded;
     }
 
-    private static List<EncodedPair> encodeRange(PairTokenizer tokenizer, EncodedText query, List<String> documents,
-            int from, int to, PairLimits limits) {
-        List<EncodedPair> pairs = new ArrayList<>(to - from);
+    @FunctionalInterface
+    private interface DocumentEncoder {
+        List<List<DocumentWindow>> encode(int from, int to);
+    }
+
+    private List<List<DocumentWindow>> encodeRange(PairTokenizer tokenizer, EncodedText query, List<String> documents,
+            int from, int to, PairLimits limits, int maxChunks) {
+        List<List<DocumentWindow>> encoded = new ArrayList<>(to - from);
+        int overlap = config.chunking().overlap();
         for (int i = from; i < to; i++) {
-            EncodedText document = tokenizer.encodeDocument(documents.get(i), limits);
+            EncodedText document = tokenizer.encodeDocument(documents.get(i), limits, maxChunks);
             try {
-                pairs.add(tokenizer.pair(query, document, limits));
+                encoded.add(tokenizer.windows(query, document, limits, maxChunks, overlap));
             } catch (InputTooLongException e) {
                 throw new RerankException(ErrorKind.VALIDATION, "Input validation error: document " + i + ": "
                         + e.getMessage(), 0, e);
             }
         }
-        return pairs;
+        return encoded;
     }
 
-    private static List<Ranked> rank(float[] logits) {
-        Ranked[] ranked = new Ranked[logits.length];
-        for (int i = 0; i < logits.length; i++) {
-            ranked[i] = Ranked.of(i, logits[i]);
+    /** A document's score is its best window's; ties keep request order. */
+    private static List<Ranked> rank(List<List<DocumentWindow>> documents, float[] logits) {
+        Ranked[] ranked = new Ranked[documents.size()];
+        int at = 0;
+        for (int d = 0; d < ranked.length; d++) {
+            List<DocumentWindow> windows = documents.get(d);
+            int best = 0;
+            for (int w = 1; w < windows.size(); w++) {
+                if (logits[at + w] > logits[at + best]) {
+                    best = w;
+                }
+            }
+            DocumentWindow winner = windows.get(best);
+            BestWindow window = windows.size() > 1
+                    ? new BestWindow(winner.charStart(), winner.charEnd(), best, windows.size()) : null;
+            ranked[d] = Ranked.of(d, logits[at + best], window);
+            at += windows.size();
         }
         Arrays.sort(ranked, Comparator.comparingDouble((Ranked r) -> r.logit()).reversed()
                 .thenComparingInt(Ranked::index));

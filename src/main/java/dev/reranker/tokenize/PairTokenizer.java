@@ -94,7 +94,17 @@ public final class PairTokenizer implements AutoCloseable {
 
     /** Encodes one document as far as any of it can be kept. */
     public EncodedText encodeDocument(String document, PairLimits limits) {
-        int keep = limits.maxDocTokens() > 0 ? Math.min(limits.maxDocTokens(), limits.maxLength()) : limits.maxLength();
+        return encodeDocument(document, limits, 1);
+    }
+
+    /**
+     * Encodes one document as far as {@code maxWindows} windows can reach: a 1 MB document split into at most
+     * ten windows costs the tokenizer ten windows' worth of characters, not a megabyte.
+     */
+    public EncodedText encodeDocument(String document, PairLimits limits, int maxWindows) {
+        long reach = (long) limits.maxLength() * Math.max(1, maxWindows);
+        int keep = (int) Math.min(limits.maxDocTokens() > 0 ? Math.min(limits.maxDocTokens(), reach) : reach,
+                Integer.MAX_VALUE / PairTokenizer.CHARS_PER_TOKEN - 1);
         return encode(document, keep, limits.side());
     }
 
@@ -185,36 +195,87 @@ public final class PairTokenizer implements AutoCloseable {
         if (limits.maxDocTokens() > 0 && second.length > limits.maxDocTokens()) {
             second = keep(second, limits.maxDocTokens(), limits.side());
         }
+        int[] kept = kept(first.length, second.length, query.cut() || document.cut() && second == document.ids(),
+                limits);
+        return template.assemble(keep(first, kept[0], limits.side()), keep(second, kept[1], limits.side()));
+    }
+
+    /**
+     * How many query and document tokens a pair keeps under {@code limits}, exactly as FlagEmbedding or
+     * sentence-transformers would cut them.
+     *
+     * @param longerThanSeen a text was cut by the character budget, so it is longer than its tokens say
+     * @throws InputTooLongException when the pair does not fit and truncation is off
+     */
+    private int[] kept(int queryLength, int documentLength, boolean longerThanSeen, PairLimits limits) {
         int special = template.specialCount();
         int maxLength = limits.maxLength();
-        int total = special + first.length + second.length;
-        // A text cut by the character budget was longer than anything that can be kept, unless an
-        // explicit document cap (max_tokens_per_doc) cut it further anyway.
-        boolean longerThanSeen = query.cut() || document.cut() && second == document.ids();
+        int total = special + queryLength + documentLength;
         boolean fits = total <= maxLength && !longerThanSeen;
+        int[] all = { queryLength, documentLength };
         if (!limits.truncate()) {
             if (!fits) {
                 throw new InputTooLongException(total, maxLength, longerThanSeen);
             }
-            return template.assemble(first, second);
+            return all;
         }
         // FlagEmbedding cuts the query to 3/4 of max-length even when the pair would fit.
-        boolean queryOverFlagShare = limits.strategy() == Truncation.FLAG && first.length > maxLength * 3 / 4;
+        boolean queryOverFlagShare = limits.strategy() == Truncation.FLAG && queryLength > maxLength * 3 / 4;
         if (fits && !queryOverFlagShare) {
-            return template.assemble(first, second);
+            return all;
         }
         int available = maxLength - special;
-        int keepFirst;
-        int keepSecond;
         if (limits.strategy() == Truncation.FLAG) {
-            keepFirst = Math.min(first.length, maxLength * 3 / 4);
-            keepSecond = Math.min(second.length, Math.max(0, available - keepFirst));
-        } else {
-            int[] kept = longestFirst(first.length, second.length, available);
-            keepFirst = kept[0];
-            keepSecond = kept[1];
+            int keepFirst = Math.min(queryLength, maxLength * 3 / 4);
+            return new int[] { keepFirst, Math.min(documentLength, Math.max(0, available - keepFirst)) };
         }
-        return template.assemble(keep(first, keepFirst, limits.side()), keep(second, keepSecond, limits.side()));
+        return longestFirst(queryLength, documentLength, available);
+    }
+
+    /**
+     * The pairs a document is scored through when long documents are split: one pair, exactly as
+     * {@link #pair} makes it, when the document fits; otherwise windows of the document tokens that fit
+     * beside the query, neighbours sharing {@code overlap} tokens, at most {@code maxWindows} of them.
+     * Windows start at the side that is kept ({@link TruncationSide#RIGHT}: the beginning).
+     */
+    public java.util.List<DocumentWindow> windows(EncodedText query, EncodedText document, PairLimits limits,
+            int maxWindows, int overlap) {
+        int[] second = document.ids();
+        if (limits.maxDocTokens() > 0 && second.length > limits.maxDocTokens()) {
+            second = keep(second, limits.maxDocTokens(), limits.side());
+        }
+        boolean docLongerThanSeen = document.cut() && second == document.ids();
+        // The query as it is kept beside a document too long to fit.
+        int[] longDocument = kept(query.length(), Integer.MAX_VALUE / 2, true,
+                new PairLimits(limits.maxLength(), limits.strategy(), true, limits.side(), 0));
+        int window = limits.maxLength() - template.specialCount() - longDocument[0];
+        boolean fits = !docLongerThanSeen && second.length <= window;
+        if (maxWindows <= 1 || window < 1 || fits) {
+            return java.util.List.of(DocumentWindow.whole(pair(query, document, limits)));
+        }
+        int[] first = keep(query.ids(), longDocument[0], limits.side());
+        int stride = Math.max(1, window - Math.max(0, overlap));
+        int offset = second == document.ids() || limits.side() == TruncationSide.RIGHT ? 0
+                : document.length() - second.length;
+        java.util.List<DocumentWindow> windows = new java.util.ArrayList<>();
+        for (int i = 0; i < maxWindows; i++) {
+            int from;
+            int to;
+            if (limits.side() == TruncationSide.RIGHT) {
+                from = i * stride;
+                to = Math.min(second.length, from + window);
+            } else {
+                to = second.length - i * stride;
+                from = Math.max(0, to - window);
+            }
+            int[] part = Arrays.copyOfRange(second, from, to);
+            windows.add(new DocumentWindow(template.assemble(first, part), document.starts()[offset + from],
+                    document.ends()[offset + to - 1]));
+            if (limits.side() == TruncationSide.RIGHT ? to >= second.length : from == 0) {
+                break;
+            }
+        }
+        return windows;
     }
 
     /**

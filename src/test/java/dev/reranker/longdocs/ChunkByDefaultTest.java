@@ -1,0 +1,47 @@
+package dev.reranker.longdocs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.reranker.support.Ready;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+
+/** reranker.long-documents=chunk: clients that know nothing of windows get them; max_chunks_per_doc=1 truncates. */
+@QuarkusTest
+@TestProfile(ChunkByDefaultTest.Profile.class)
+class ChunkByDefaultTest {
+
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("reranker.long-documents", "chunk", "reranker.chunking.max-chunks-per-doc", "4",
+                    "reranker.chunking.overlap", "16");
+        }
+    }
+
+    @BeforeEach
+    void ready() {
+        Ready.await();
+    }
+
+    @Test
+    void windowsByDefaultUpToTheConfiguredLimit() {
+        String document = LongDocumentsTest.PREFACE + LongDocumentsTest.PREFACE + LongDocumentsTest.SENTENCE;
+        Response response = LongDocumentsTest.tei(List.of(document, LongDocumentsTest.IRRELEVANT), null);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> best = (Map<String, Object>) LongDocumentsTest.byIndex(response, 0).get("best_window");
+        assertEquals(4, best.get("windows"), "bounded by reranker.chunking.max-chunks-per-doc");
+        Response truncated = LongDocumentsTest.tei(List.of(document, LongDocumentsTest.PREFACE), 1);
+        assertEquals(LongDocumentsTest.logit(truncated, 1), LongDocumentsTest.logit(truncated, 0), 1e-6);
+        assertTrue(!LongDocumentsTest.byIndex(truncated, 0).containsKey("best_window"));
+    }
+}
