@@ -9,7 +9,6 @@ import org.jboss.logging.Logger;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
@@ -36,8 +35,7 @@ public final class SessionFactory {
 
     /** As {@link #open(Path, SessionSettings, int)}, with the providers this ONNX Runtime build offers. */
     static OnnxScorer open(Path onnxFile, SessionSettings settings, int padTokenId, EnumSet<OrtProvider> available) {
-        OrtEnvironment environment = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING,
-                "reranker");
+        OrtEnvironment environment = OrtEnvironmentRelease.environment(settings.deferEnvironmentRelease());
         String device = "cpu";
         try (OrtSession.SessionOptions options = cpuOptions(settings)) {
             if (settings.device() != Device.CPU) {

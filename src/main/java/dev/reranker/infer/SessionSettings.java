@@ -16,7 +16,10 @@ import dev.reranker.config.Device;
  * @param arenaExtendStrategy  kSameAsRequested or kNextPowerOfTwo
  * @param cudnnConvAlgoSearch  EXHAUSTIVE, HEURISTIC or DEFAULT
  * @param arenaShrinkage       give arena memory unused by a run back at its end (CPU and CUDA arenas)
+ * @param deferEnvironmentRelease  release the native environment when told, not in ONNX Runtime's own
+ *                             shutdown hook (see {@link OrtEnvironmentRelease})
  */
 public record SessionSettings(Device device, int intraOpThreads, boolean cpuArena, boolean allowSpinning,
-        int cudaDeviceId, OptionalLong cudaMemoryLimit, String arenaExtendStrategy, String cudnnConvAlgoSearch, boolean arenaShrinkage) {
+        int cudaDeviceId, OptionalLong cudaMemoryLimit, String arenaExtendStrategy, String cudnnConvAlgoSearch, boolean arenaShrinkage,
+        boolean deferEnvironmentRelease) {
 }

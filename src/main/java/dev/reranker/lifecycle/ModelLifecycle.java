@@ -26,6 +26,7 @@ import dev.reranker.engine.ModelSlot;
 import dev.reranker.engine.ModelStatus;
 import dev.reranker.engine.ServiceState;
 import dev.reranker.engine.ServingModel;
+import dev.reranker.infer.OrtEnvironmentRelease;
 import dev.reranker.model.ModelFiles;
 import dev.reranker.model.ModelLoadException;
 import io.quarkus.runtime.Quarkus;
@@ -295,6 +296,7 @@ public class ModelLifecycle implements ModelAdministration {
         if (model != null) {
             retireAndClose(model, "shutdown");
         }
+        OrtEnvironmentRelease.releaseNow();
     }
 
     private static void sleep(long nanos) {

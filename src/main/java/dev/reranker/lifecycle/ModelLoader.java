@@ -32,6 +32,7 @@ import dev.reranker.tokenize.EncodedPair;
 import dev.reranker.tokenize.PairLimits;
 import dev.reranker.tokenize.PairTokenizer;
 import dev.reranker.tokenize.TruncationSide;
+import io.quarkus.runtime.LaunchMode;
 
 /** Turns configuration into a loaded, warmed-up model. */
 @ApplicationScoped
@@ -151,7 +152,10 @@ public class ModelLoader {
         return new SessionSettings(config.device(),
                 cpu.intraOpThreads().orElse(Runtime.getRuntime().availableProcessors()), cpu.memoryArena(),
                 cpu.allowSpinning(), cuda.deviceId(), cuda.memoryLimit(), cuda.arenaExtendStrategy(),
-                cuda.cudnnConvAlgoSearch(), config.memory().arenaShrinkage());
+                cuda.cudnnConvAlgoSearch(), config.memory().arenaShrinkage(),
+                // Only a process that ends with the application may hold the runtime past JVM shutdown hooks;
+                // tests and dev mode restart the application in the same JVM.
+                LaunchMode.current() == LaunchMode.NORMAL);
     }
 
     /** One real inference, so that the first request does not pay for ONNX Runtime's lazy initialisation. */
