@@ -58,6 +58,7 @@ public class ModelLifecycle implements ModelAdministration {
     private volatile boolean loadInProgress;
     private volatile String lastError;
     private volatile boolean stopping;
+    private final NativeHeapTrimmer trimmer = NativeHeapTrimmer.create();
 
     @Inject
     public ModelLifecycle(RerankerConfig config, ModelLoader loader, ModelSlot slot, BatchScheduler scheduler) {
@@ -75,7 +76,6 @@ public class ModelLifecycle implements ModelAdministration {
             housekeeping.scheduleWithFixedDelay(this::releaseIfIdle, every, every, TimeUnit.MILLISECONDS);
         });
         config.memory().trimInterval().ifPresent(interval -> {
-            NativeHeapTrimmer trimmer = NativeHeapTrimmer.create();
             if (trimmer != null) {
                 long every = Math.max(1, interval.toMillis());
                 housekeeping.scheduleWithFixedDelay(trimmer::trim, every, every, TimeUnit.MILLISECONDS);
@@ -133,6 +133,10 @@ public class ModelLifecycle implements ModelAdministration {
         }
         long before = ProcessMemory.rssBytes();
         model.close();
+        // The session's weights went back to malloc, which keeps them in its arenas; hand them to the OS.
+        if (trimmer != null) {
+            trimmer.trim();
+        }
         long after = ProcessMemory.rssBytes();
         LOG.infof("Released model %s (%s): closed its ONNX Runtime session and tokenizer%s; RSS %s -> %s", name, why,
                 drained ? "" : " before its last requests finished (drain timed out)", ProcessMemory.mb(before),

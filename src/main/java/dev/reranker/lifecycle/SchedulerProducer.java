@@ -16,10 +16,6 @@ public class SchedulerProducer {
     @Singleton
     BatchScheduler scheduler(RerankerConfig config, MeterRegistry registry) {
         RerankerConfig.Batch batch = config.batch();
-        if (batch.maxTokens() < config.maxLength()) {
-            throw new IllegalArgumentException("reranker.batch.max-tokens (" + batch.maxTokens()
-                    + ") must hold at least one pair of reranker.max-length (" + config.maxLength() + ") tokens");
-        }
         return new BatchScheduler(new SchedulerSettings(batch.maxTokens(), batch.maxPairs(), batch.maxWait().toNanos(),
                 batch.workers(), batch.maxQueuedPairs()), registry);
     }

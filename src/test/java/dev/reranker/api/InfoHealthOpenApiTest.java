@@ -38,7 +38,7 @@ class InfoHealthOpenApiTest {
                 .body("device", equalTo("cpu")).body("max_input_length", equalTo(512))
                 .body("truncation", equalTo("flag")).body("demo_model", equalTo(true))
                 .body("state", equalTo("ready")).body("max_client_batch_size", equalTo(1000))
-                .body("auto_truncate", equalTo(true)).body("batch.max_tokens", equalTo(8192))
+                .body("auto_truncate", equalTo(true)).body("batch.max_tokens", equalTo(1024))
                 .body("batch.workers", equalTo(1)).body("version", equalTo("0.1.0-SNAPSHOT"))
                 .body("model_type", hasKey("reranker")).body("load_time_ms", greaterThan(-1))
                 .body("model_path", containsString("embedded demo model"));

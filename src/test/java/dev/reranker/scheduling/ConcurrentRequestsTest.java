@@ -99,8 +99,7 @@ class ConcurrentRequestsTest {
                     assertEquals(alone.get(r)[d], got[d], 1e-5, "request " + r + " document " + d);
                 }
             }
-            assertTrue(swap.largestBatch.get() > 5 + requests - 1, "pairs of several requests shared a batch");
-            assertTrue(swap.batches.get() < requests, "fewer batches than requests");
+            assertTrue(swap.mostQueriesInABatch.get() > 1, "pairs of several requests shared a batch");
         }
     }
 

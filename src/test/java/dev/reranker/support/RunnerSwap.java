@@ -23,6 +23,8 @@ public final class RunnerSwap implements AutoCloseable {
     public final AtomicInteger pairsComputed = new AtomicInteger();
     public final AtomicInteger batches = new AtomicInteger();
     public final AtomicInteger largestBatch = new AtomicInteger();
+    /** Most distinct queries (so requests) seen in one batch: pairs of different requests shared it. */
+    public final AtomicInteger mostQueriesInABatch = new AtomicInteger();
     public final CountDownLatch entered = new CountDownLatch(1);
     public volatile CountDownLatch gate = new CountDownLatch(0);
     /** When set, decides per batch whether it fails (returns the failure) or runs (returns null). */
@@ -43,6 +45,12 @@ public final class RunnerSwap implements AutoCloseable {
             }
             batches.incrementAndGet();
             largestBatch.accumulateAndGet(pairs.size(), Math::max);
+            java.util.Set<String> queries = new java.util.HashSet<>();
+            for (EncodedPair pair : pairs) {
+                // The query's tokens open every pair; different queries mean different requests.
+                queries.add(java.util.Arrays.toString(java.util.Arrays.copyOf(pair.ids(), Math.min(6, pair.length()))));
+            }
+            mostQueriesInABatch.accumulateAndGet(queries.size(), Math::max);
             RuntimeException injected = failure.apply(pairs);
             if (injected != null) {
                 throw injected;
