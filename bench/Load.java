@@ -5,7 +5,9 @@
 //
 // Taken from shared/bench/load/Load.java (the workplace's common load generator, so that this service
 // and its peers are measured with the same bodies), with one addition: a STATUS line counting responses
-// by HTTP status, which the overload scenario needs (only 200 and 429 may appear there).
+// by HTTP status, which the overload scenario needs (only 200 and 429 may appear there), and
+// --honor-retry-after: after a 429 the virtual user waits what Retry-After says (capped at 2 s), as
+// Cohere's and Hugging Face's clients back off; without it a refused user retries at once.
 //
 // Works with Java 17+ (single-file source launch, java.net.http only).
 //
@@ -78,6 +80,7 @@ public class Load {
         String model = a.get("model");
         double timeoutS = Double.parseDouble(a.getOrDefault("timeout", "300"));
         boolean rawScores = a.containsKey("raw-scores");
+        boolean honorRetryAfter = a.containsKey("honor-retry-after");
         Path corpus = findCorpus(a.get("corpus"));
 
         if (!shape.equals("tei") && !shape.equals("cohere")) die("--shape must be tei or cohere");
@@ -171,11 +174,16 @@ public class Load {
                                 .build();
                         long s = System.nanoTime();
                         String err = null;
+                        long backoffMs = 0;
                         try {
                             HttpResponse<String> resp = client.send(req, HttpResponse.BodyHandlers.ofString());
                             int sc = resp.statusCode();
                             if (System.nanoTime() > measureStart) {
                                 statuses.computeIfAbsent(sc, x -> new AtomicLong()).incrementAndGet();
+                            }
+                            if (sc == 429 && honorRetryAfter) {
+                                backoffMs = Math.min(2000, 1000L * Long.parseLong(
+                                        resp.headers().firstValue("retry-after").orElse("1").trim()));
                             }
                             if (sc < 200 || sc > 299) {
                                 err = "non2xx";
@@ -201,6 +209,7 @@ public class Load {
                             else exceptions.incrementAndGet();
                         }
                         if (err != null && err.equals("exception")) Thread.sleep(50); // do not spin on a dead server
+                        if (backoffMs > 0) Thread.sleep(backoffMs);
                     }
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();

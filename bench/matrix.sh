@@ -46,11 +46,21 @@ metric() { # file name -> value (sum of all series with that exact name)
   awk -v n="$2" '$1 == n || index($1, n "{") == 1 { s += $NF } END { printf "%.6f", s + 0 }' "$1"
 }
 
+rerank_requests() { # file -> completed POST /rerank requests
+  awk '/^http_server_requests_seconds_count/ && /uri="\/rerank"/ { s += $NF } END { printf "%d", s + 0 }' "$1"
+}
+
 rss_kb() { ps -o rss= -p "$pid" | tr -d ' '; }
 
 load() { # name url c n w -> writes $OUT/name.txt
   java "$root/bench/Load.java" --corpus "$CORPUS" --url "$2" --concurrency "$3" --docs "$4" --doc-words "$5" \
     --duration "$DURATION" --warmup "$WARMUP" --seed "$SEED" > "$OUT/$1.txt"
+  grep -E "^(RESULT|STATUS|latency_ms)" "$OUT/$1.txt" | sed "s/^/  $1 /"
+}
+
+load_backoff() { # as load, with clients that honour Retry-After
+  java "$root/bench/Load.java" --corpus "$CORPUS" --url "$2" --concurrency "$3" --docs "$4" --doc-words "$5" \
+    --duration "$DURATION" --warmup "$WARMUP" --seed "$SEED" --honor-retry-after > "$OUT/$1.txt"
   grep -E "^(RESULT|STATUS|latency_ms)" "$OUT/$1.txt" | sed "s/^/  $1 /"
 }
 
@@ -96,8 +106,10 @@ run_overload() {
   start_service overload RERANKER_BATCH_MAX_QUEUED_PAIRS=160 RERANKER_REQUEST_TIMEOUT=5s
   load overload.warm "http://127.0.0.1:$PORT/rerank" 8 20 40 > /dev/null
   echo "$(rss_kb)" > "$OUT/overload.rss.before"
-  load overload "http://127.0.0.1:$PORT/rerank" 64 20 40
+  load_backoff overload "http://127.0.0.1:$PORT/rerank" 64 20 40
   echo "$(rss_kb)" > "$OUT/overload.rss.after"
+  load overload.storm "http://127.0.0.1:$PORT/rerank" 64 20 40
+  echo "$(rss_kb)" > "$OUT/overload.rss.storm"
   sleep 10
   echo "$(rss_kb)" > "$OUT/overload.rss.rest"
   load overload.calm "http://127.0.0.1:$PORT/rerank" 8 20 40 > /dev/null
@@ -116,9 +128,11 @@ table="$OUT/table.md"
 {
   echo "Measured $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs),"
   echo "model $(basename "$MODEL_DIR"), ${DURATION}s per scenario after ${WARMUP}s warm-up, seed $SEED."
+  echo "Inference ms per request: the session runs of the service (its reranker_inference_seconds) divided by the"
+  echo "requests it answered, i.e. the bare model time of a request measured in the same process."
   echo
-  echo "| scenario | service pairs/s | p50 / p99 ms | max-wait=0 pairs/s | p50 / p99 ms | peer pairs/s | p50 / p99 ms | service ÷ peer | service ÷ max-wait=0 | padding ratio | mean batch inference ms | RSS MB |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| scenario | service pairs/s | p50 / p99 ms | max-wait=0 pairs/s | p50 / p99 ms | peer pairs/s | p50 / p99 ms | service ÷ peer | service ÷ max-wait=0 | padding ratio | inference ms per request | p50 ÷ inference | RSS MB |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   for s in "${SCENARIOS[@]}"; do
     set -- $s
     sv="$OUT/service.$1.txt" mw="$OUT/maxwait0.$1.txt" pe="$OUT/peer.$1.txt"
@@ -128,13 +142,18 @@ table="$OUT/table.md"
     padded=$(awk -v x="$(metric "$a" reranker_tokens_padded_total)" -v y="$(metric "$b" reranker_tokens_padded_total)" 'BEGIN{print x-y}')
     real=$(awk -v x="$(metric "$a" reranker_tokens_real_total)" -v y="$(metric "$b" reranker_tokens_real_total)" 'BEGIN{print x-y}')
     isum=$(awk -v x="$(metric "$a" reranker_inference_seconds_sum)" -v y="$(metric "$b" reranker_inference_seconds_sum)" 'BEGIN{print x-y}')
-    icnt=$(awk -v x="$(metric "$a" reranker_inference_seconds_count)" -v y="$(metric "$b" reranker_inference_seconds_count)" 'BEGIN{print x-y}')
-    echo "| ($1) C=$2 N=$3 W=$4 | $s_pps | $(field "$sv" p50_ms) / $(field "$sv" p99_ms) | $m_pps | $(field "$mw" p50_ms) / $(field "$mw" p99_ms) | $( [ -f "$pe" ] && echo "$p_pps | $(field "$pe" p50_ms) / $(field "$pe" p99_ms)" || echo "— | —") | $(ratio "$s_pps" "$p_pps") | $(ratio "$s_pps" "$m_pps") | $(ratio "$padded" "$real") | $(awk -v s="$isum" -v c="$icnt" 'BEGIN{ if (c > 0) printf "%.1f", 1000*s/c; else print "—" }') | $(( $(cat "$OUT/service.$1.rss") / 1024 )) |"
+    reqs=$(( $(rerank_requests "$a") - $(rerank_requests "$b") ))
+    inf_ms=$(awk -v s="$isum" -v r="$reqs" 'BEGIN{ if (r > 0) printf "%.1f", 1000*s/r; else print "—" }')
+    echo "| ($1) C=$2 N=$3 W=$4 | $s_pps | $(field "$sv" p50_ms) / $(field "$sv" p99_ms) | $m_pps | $(field "$mw" p50_ms) / $(field "$mw" p99_ms) | $( [ -f "$pe" ] && echo "$p_pps | $(field "$pe" p50_ms) / $(field "$pe" p99_ms)" || echo "— | —") | $(ratio "$s_pps" "$p_pps") | $(ratio "$s_pps" "$m_pps") | $(ratio "$padded" "$real") | $inf_ms | $(ratio "$(field "$sv" p50_ms)" "$inf_ms") | $(( $(cat "$OUT/service.$1.rss") / 1024 )) |"
   done
   echo
-  echo "Overload (C=64, N=20, W=40, max-queued-pairs=160, request-timeout=5s): $(grep '^STATUS' "$OUT/overload.txt"),"
-  echo "accepted $(grep '^latency_ms' "$OUT/overload.txt" | cut -d' ' -f2-); RSS MB before $(( $(cat "$OUT/overload.rss.before") / 1024 )),"
-  echo "right after $(( $(cat "$OUT/overload.rss.after") / 1024 )), after 10 s rest $(( $(cat "$OUT/overload.rss.rest") / 1024 )), after 20 s of normal load again $(( $(cat "$OUT/overload.rss.calm") / 1024 ))."
+  echo "Overload (C=64, N=20, W=40, max-queued-pairs=160, request-timeout=5s), clients honouring Retry-After:"
+  echo "$(grep '^STATUS' "$OUT/overload.txt"), $(grep '^RESULT' "$OUT/overload.txt" | cut -d' ' -f2),"
+  echo "accepted $(grep '^latency_ms' "$OUT/overload.txt" | cut -d' ' -f2-)."
+  echo "Same storm, clients retrying at once (they share the 2 cores with the server): $(grep '^STATUS' "$OUT/overload.storm.txt"),"
+  echo "$(grep '^RESULT' "$OUT/overload.storm.txt" | cut -d' ' -f2), accepted $(grep '^latency_ms' "$OUT/overload.storm.txt" | cut -d' ' -f2-)."
+  echo "RSS MB before $(( $(cat "$OUT/overload.rss.before") / 1024 )), after the storm with backoff $(( $(cat "$OUT/overload.rss.after") / 1024 )),"
+  echo "after the storm without $(( $(cat "$OUT/overload.rss.storm") / 1024 )), after 10 s rest $(( $(cat "$OUT/overload.rss.rest") / 1024 )), after 20 s of normal load again $(( $(cat "$OUT/overload.rss.calm") / 1024 ))."
 } > "$table"
 echo
 cat "$table"

@@ -97,20 +97,7 @@ public final class OnnxScorer implements AutoCloseable {
     private OnnxTensor tensor(OnnxJavaType type, List<int[]> rows, int width, int pad, long[] shape, boolean mask)
             throws OrtException {
         int batch = rows.size();
-        if (type == OnnxJavaType.INT64) {
-            long[] flat = new long[batch * width];
-            for (int r = 0; r < batch; r++) {
-                int[] row = rows.get(r);
-                int base = r * width;
-                for (int c = 0; c < width; c++) {
-                    flat[base + c] = c < row.length ? (mask ? 1 : row[c]) : pad;
-                }
-            }
-            // A heap buffer is copied into memory ONNX Runtime frees when the tensor closes; a direct
-            // buffer would live until the next garbage collection.
-            return OnnxTensor.createTensor(environment, LongBuffer.wrap(flat), shape);
-        }
-        int[] flat = new int[batch * width];
+        long[] flat = new long[batch * width];
         for (int r = 0; r < batch; r++) {
             int[] row = rows.get(r);
             int base = r * width;
@@ -118,7 +105,16 @@ public final class OnnxScorer implements AutoCloseable {
                 flat[base + c] = c < row.length ? (mask ? 1 : row[c]) : pad;
             }
         }
-        return OnnxTensor.createTensor(environment, IntBuffer.wrap(flat), shape);
+        // Heap buffers are copied into memory ONNX Runtime frees when the tensor closes; a direct buffer
+        // would live until the next garbage collection.
+        if (type == OnnxJavaType.INT64) {
+            return OnnxTensor.createTensor(environment, LongBuffer.wrap(flat), shape);
+        }
+        int[] narrow = new int[flat.length];
+        for (int i = 0; i < flat.length; i++) {
+            narrow[i] = (int) flat[i];
+        }
+        return OnnxTensor.createTensor(environment, IntBuffer.wrap(narrow), shape);
     }
 
     private static float[] read(OnnxTensor tensor, int batch) {
