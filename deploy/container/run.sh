@@ -3,12 +3,13 @@
 # to them. The AOT cache made at image build time is used when this JVM can use it (same JDK build, same class path,
 # same flags that matter); otherwise the JVM says so in one line and starts without it.
 set -eu
+app=${APP_HOME:-/app}
 : "${JAVA_OPTS:=-XX:+UseSerialGC -XX:InitialRAMPercentage=5 -XX:MaxRAMPercentage=40 -XX:+ExitOnOutOfMemoryError \
 -XX:-UsePerfData -Djava.io.tmpdir=/tmp --enable-native-access=ALL-UNNAMED \
--Donnxruntime.native.path=/app/native/onnxruntime -Djna.boot.library.path=/app/native/jna -Djna.nounpack=true}"
+-Donnxruntime.native.path=$app/native/onnxruntime -Djna.boot.library.path=$app/native/jna -Djna.nounpack=true}"
 aot=""
-if [ -f /app/app.aot ] && [ "${AOT_CACHE:-on}" != off ]; then
-  aot="-XX:AOTCache=/app/app.aot"
+if [ -f "$app/app.aot" ] && [ "${AOT_CACHE:-on}" != off ]; then
+  aot="-XX:AOTCache=$app/app.aot"
 fi
 # shellcheck disable=SC2086
-exec java $JAVA_OPTS ${JAVA_OPTS_APPEND:-} $aot -jar /app/quarkus-run.jar "$@"
+exec java $JAVA_OPTS ${JAVA_OPTS_APPEND:-} $aot -jar "$app/quarkus-run.jar" "$@"

@@ -4,11 +4,12 @@
 # health and metrics, and stops it with SIGTERM; the JVM writes the cache as it exits. Uses bash's /dev/tcp, so the
 # image needs no curl.
 set -euo pipefail
-out=${1:-/app/app.aot}
+app=${APP_HOME:-/app}
+out=${1:-$app/app.aot}
 port=18080
 export QUARKUS_HTTP_PORT=$port RERANKER_SHUTDOWN_PRE_STOP_DELAY=0s AOT_CACHE=off
 export JAVA_OPTS_APPEND="${JAVA_OPTS_APPEND:-} -XX:AOTCacheOutput=$out"
-/app/bin/run.sh &
+"$app/bin/run.sh" &
 pid=$!
 
 request() { # method path body -> prints the status code
