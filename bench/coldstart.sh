@@ -111,7 +111,7 @@ flags_for() { # config model -> sets $java, $flags and $cenv (training first whe
       flags=(-XX:AOTCache="$archive.aot") ;;
     jdk25-aot-image)
       java=$JAVA25
-      local image=(-XX:+UseSerialGC -XX:InitialRAMPercentage=5 -XX:MaxRAMPercentage=40 -XX:-UsePerfData
+      local image=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:InitialRAMPercentage=5 -XX:MaxRAMPercentage=40 -XX:-UsePerfData
         --enable-native-access=ALL-UNNAMED -Donnxruntime.native.path="$OUT/native/onnxruntime"
         -Djna.boot.library.path="$OUT/native/jna" -Djna.nounpack=true)
       [ -d "$OUT/native" ] || PATH="$JDK25/bin:$PATH" "$root/deploy/container/extract-natives.sh" \
