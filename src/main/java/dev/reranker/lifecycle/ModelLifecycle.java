@@ -48,6 +48,7 @@ public class ModelLifecycle implements ModelAdministration {
     private final ModelLoader loader;
     private final ModelSlot slot;
     private final BatchScheduler scheduler;
+    private final LifecycleMetrics metrics;
     private final AtomicReference<LoadedModel> current = new AtomicReference<>();
     private final ReentrantLock administration = new ReentrantLock();
     private final ExecutorService loaderThread = Executors.newSingleThreadExecutor(
@@ -61,11 +62,13 @@ public class ModelLifecycle implements ModelAdministration {
     private final NativeHeapTrimmer trimmer = NativeHeapTrimmer.create();
 
     @Inject
-    public ModelLifecycle(RerankerConfig config, ModelLoader loader, ModelSlot slot, BatchScheduler scheduler) {
+    public ModelLifecycle(RerankerConfig config, ModelLoader loader, ModelSlot slot, BatchScheduler scheduler,
+            LifecycleMetrics metrics) {
         this.config = config;
         this.loader = loader;
         this.slot = slot;
         this.scheduler = scheduler;
+        this.metrics = metrics;
     }
 
     @PostConstruct
@@ -114,6 +117,7 @@ public class ModelLifecycle implements ModelAdministration {
         LoadedModel previous = current.getAndSet(model);
         slot.serve(model.serving());
         ModelDescriptor d = model.serving().descriptor();
+        metrics.modelLoaded(d.loadMillis());
         LOG.infof("Model %s ready on %s in %d ms (%s, max-length %d, truncation %s)", d.name(), d.device(),
                 d.loadMillis(), d.onnxFile(), d.maxLength(), config.truncation().name().toLowerCase());
         if (previous != null) {

@@ -9,6 +9,7 @@ import java.util.OptionalInt;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
+import ai.djl.huggingface.tokenizers.jni.LibUtils;
 import dev.reranker.config.Truncation;
 import dev.reranker.model.ModelLoadException;
 
@@ -42,11 +43,7 @@ public final class PairTokenizer implements AutoCloseable {
 
     /** Loads {@code tokenizer.json}; fails with a message naming the file when it does not parse. */
     public static PairTokenizer load(Path tokenizerJson) {
-        // DJL probes the EC2 metadata endpoint on first use unless told it is offline; a service that
-        // must start without a network has no business waiting on that.
-        if (System.getProperty("offline") == null) {
-            System.setProperty("offline", "true");
-        }
+        offline();
         HuggingFaceTokenizer tokenizer;
         try {
             tokenizer = HuggingFaceTokenizer.newInstance(tokenizerJson, Map.of(
@@ -59,6 +56,24 @@ public final class PairTokenizer implements AutoCloseable {
         } catch (RuntimeException e) {
             tokenizer.close();
             throw new ModelLoadException("Tokenizer " + tokenizerJson + " cannot encode pairs: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Loads DJL's native tokenizer library now (what the first tokenizer would otherwise do): DJL probes the
+     * platform and CUDA through JNA, then loads libtokenizers.so from its cache (DJL_CACHE_DIR), extracting it
+     * there the first time.
+     */
+    public static void loadNativeLibrary() {
+        offline();
+        LibUtils.checkStatus();
+    }
+
+    private static void offline() {
+        // DJL probes the EC2 metadata endpoint on first use unless told it is offline; a service that
+        // must start without a network has no business waiting on that.
+        if (System.getProperty("offline") == null) {
+            System.setProperty("offline", "true");
         }
     }
 

@@ -1,0 +1,90 @@
+package dev.reranker.api;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.reranker.support.Ready;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/** X-Request-Id on every response, and the metrics the lifecycle adds. */
+@QuarkusTest
+class ObservabilityTest {
+
+    @BeforeEach
+    void ready() {
+        Ready.await();
+    }
+
+    @Test
+    void theCallersRequestIdComesBackOnEveryRoute() {
+        given().header("X-Request-Id", "abc-123").contentType(ContentType.JSON)
+                .body(Map.of("query", "q", "texts", List.of("a"))).post("/rerank").then().statusCode(200)
+                .header("X-Request-Id", equalTo("abc-123"));
+        given().header("X-Request-Id", "probe-1").get("/q/health/ready").then().statusCode(200)
+                .header("X-Request-Id", equalTo("probe-1"));
+        given().header("X-Request-Id", "m-1").get("/q/metrics").then().statusCode(200).header("X-Request-Id", equalTo("m-1"));
+        // Errors too, whichever route format answers them.
+        given().header("X-Request-Id", "err-1").contentType(ContentType.JSON).body("{").post("/v2/rerank").then()
+                .statusCode(400).header("X-Request-Id", equalTo("err-1"));
+        given().header("X-Request-Id", "nf-1").get("/no/such/route").then().statusCode(404).header("X-Request-Id", equalTo("nf-1"));
+    }
+
+    @Test
+    void aMissingOrUnusableIdIsReplacedByANewOne() {
+        String first = given().contentType(ContentType.JSON).body(Map.of("query", "q", "texts", List.of("a")))
+                .post("/rerank").then().statusCode(200).header("X-Request-Id", matchesPattern("[0-9a-f]{32}"))
+                .extract().header("X-Request-Id");
+        String second = given().get("/health").then().header("X-Request-Id", matchesPattern("[0-9a-f]{32}")).extract()
+                .header("X-Request-Id");
+        assertNotEquals(first, second);
+        given().header("X-Request-Id", "x".repeat(129)).get("/health").then()
+                .header("X-Request-Id", matchesPattern("[0-9a-f]{32}"));
+        given().header("X-Request-Id", "a b").get("/health").then().header("X-Request-Id", matchesPattern("[0-9a-f]{32}"));
+    }
+
+    @Test
+    void headerValidation() {
+        assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", RequestIdFilter.accept("4bf92f3577b34da6a3ce929d0e0e4736"));
+        assertNull(RequestIdFilter.accept(""));
+        assertNull(RequestIdFilter.accept("quote\"d"));
+        assertNull(RequestIdFilter.accept("tab\there"));
+        assertNull(RequestIdFilter.accept("é"));
+        assertTrue(RequestIdFilter.newId().matches("[0-9a-f]{32}"));
+    }
+
+    @Test
+    void metricsReportModelLoadTimeToReadyAndResidentMemory() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(value(metrics, "process_resident_memory_bytes") > 10_000_000, "RSS in bytes");
+        assertTrue(value(metrics, "reranker_model_load_seconds_count") >= 1, "the startup load is counted");
+        assertTrue(value(metrics, "reranker_model_load_seconds_max") > 0);
+        double ready = value(metrics, "reranker_time_to_ready_seconds");
+        assertTrue(ready > 0 && ready < 600, "time to ready " + ready);
+        given().contentType(ContentType.JSON).body(Map.of("query", "q", "texts", List.of("a"))).post("/rerank").then()
+                .statusCode(200);
+        String after = given().get("/q/metrics").asString();
+        assertTrue(after.contains("http_server_requests_seconds_bucket{"), "latency buckets for dashboards");
+        assertTrue(after.matches("(?s).*http_server_requests_seconds_count\\{[^}]*uri=\"/rerank\"[^}]*\\}.*"),
+                "requests counted by route");
+    }
+
+    private static double value(String metrics, String name) {
+        Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*\\})? ([0-9.eE+-]+|NaN)$").matcher(metrics);
+        assertTrue(m.find(), name + " is not exported");
+        return Double.parseDouble(m.group(1));
+    }
+}
