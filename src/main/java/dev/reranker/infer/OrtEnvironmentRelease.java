@@ -20,7 +20,8 @@ import ai.onnxruntime.OrtLoggingLevel;
  * runs it after the drain instead.
  *
  * <p>The JVM keeps its hooks in a private field of {@code java.lang.ApplicationShutdownHooks}; reading it
- * needs {@code --add-opens java.base/java.lang=ALL-UNNAMED}, which the packaged jar's manifest carries.
+ * needs {@code --add-opens java.base/java.lang=ALL-UNNAMED}, which the packaged jar's manifest carries
+ * (Quarkus puts it there for its own extensions).
  * Without it the hook stays where it is, with one WARN line.
  */
 public final class OrtEnvironmentRelease {
