@@ -382,7 +382,7 @@ public class Load {
     static Map<String, String> parseArgs(String[] argv) {
         Map<String, String> m = new LinkedHashMap<>();
         List<String> known = List.of("url", "concurrency", "duration", "warmup", "docs", "doc-words", "seed",
-                "pool", "shape", "model", "timeout", "corpus", "raw-scores", "dump", "help");
+                "pool", "shape", "model", "timeout", "corpus", "raw-scores", "dump", "help", "honor-retry-after");
         for (int i = 0; i < argv.length; i++) {
             String s = argv[i];
             if (!s.startsWith("--")) die("unexpected argument: " + s);
@@ -391,7 +391,8 @@ public class Load {
             if (eq >= 0) {
                 val = key.substring(eq + 1);
                 key = key.substring(0, eq);
-            } else if (key.equals("raw-scores") || key.equals("dump") || key.equals("help")) {
+            } else if (key.equals("raw-scores") || key.equals("dump") || key.equals("help")
+                    || key.equals("honor-retry-after")) {
                 val = "true";
             } else {
                 if (i + 1 >= argv.length) die("missing value for --" + key);
