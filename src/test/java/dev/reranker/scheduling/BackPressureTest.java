@@ -97,7 +97,8 @@ class BackPressureTest {
             rerank(3).then().statusCode(503).body("error_type", equalTo("overloaded"))
                     .body("error", containsString("timed out after 1000 ms")).header("Retry-After", "1");
             long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            assertTrue(waited >= 1000 && waited < 5000, "answered after " + waited + " ms");
+            // Bounded well below the 30 s the held batch would take; generous for a loaded CI machine.
+            assertTrue(waited >= 1000 && waited < 20_000, "answered after " + waited + " ms");
             Poll.until("its capacity is given back", () -> scheduler.admittedPairs() == 0);
             swap.open();
         }
