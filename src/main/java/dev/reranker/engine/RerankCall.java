@@ -11,7 +11,8 @@ import dev.reranker.batch.ScoringJob;
 
 /**
  * A request in flight. Completing it any way (scores, failure, timeout, cancellation) gives back its
- * queue capacity and drops whatever of it still waits in the queue.
+ * queue capacity and drops whatever of it still waits in the queue: callers fail it and need not release
+ * anything themselves.
  */
 public final class RerankCall {
 

@@ -79,7 +79,6 @@ public class Reranker {
         RerankCall call = new RerankCall(admission, config.requestTimeout().toMillis());
         acquired.whenComplete((model, error) -> {
             if (error != null) {
-                admission.release();
                 call.fail(error);
                 return;
             }
@@ -96,7 +95,6 @@ public class Reranker {
                 });
             } catch (RuntimeException e) {
                 release.run();
-                admission.release();
                 call.fail(new RerankException(ErrorKind.UNHEALTHY, "The service is shutting down", 0, e));
             }
         });
@@ -144,7 +142,6 @@ public class Reranker {
 
     private void tokenizeAndQueue(RerankCall call, Admission admission, ServingModel model, RerankQuery request) {
         if (call.isDone()) {
-            admission.release();
             return;
         }
         long start = System.nanoTime();
@@ -160,12 +157,10 @@ public class Reranker {
                 scheduler.extend(admission, pairs.size() - admission.pairs());
             }
         } catch (OverloadedException e) {
-            admission.release();
             call.fail(new RerankException(ErrorKind.OVERLOADED, "Model is overloaded: this request's documents split"
                     + " into " + e.getMessage(), e.retryAfterSeconds(), e));
             return;
         } catch (RuntimeException e) {
-            admission.release();
             call.fail(translate(e));
             return;
         }
