@@ -1,28 +1,24 @@
 package dev.reranker.api;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.Optional;
-
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.reranker.config.RerankerConfig;
 
-/** reranker.admin.key, compared in constant time. */
+/** reranker.admin.key. */
 @ApplicationScoped
 public class AdminKey {
 
-    private final Optional<byte[]> key;
+    private final SecretKeys key;
 
     public AdminKey(RerankerConfig config) {
-        this.key = config.admin().key().filter(k -> !k.isBlank()).map(k -> k.getBytes(StandardCharsets.UTF_8));
+        this.key = SecretKeys.of(config.admin().key().stream().toList());
     }
 
     public boolean enabled() {
-        return key.isPresent();
+        return !key.isEmpty();
     }
 
     public boolean accepts(String presented) {
-        return key.isPresent() && MessageDigest.isEqual(key.get(), presented.getBytes(StandardCharsets.UTF_8));
+        return key.accepts(presented);
     }
 }

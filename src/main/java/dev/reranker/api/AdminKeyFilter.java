@@ -15,8 +15,6 @@ import jakarta.ws.rs.ext.Provider;
 @AdminProtected
 public class AdminKeyFilter implements ContainerRequestFilter {
 
-    private static final String BEARER = "bearer ";
-
     // A client proxy: the filter is built before the configuration is.
     private final AdminKey key;
 
@@ -30,12 +28,12 @@ public class AdminKeyFilter implements ContainerRequestFilter {
             request.abortWith(Response.status(Response.Status.NOT_FOUND).build());
             return;
         }
-        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+        String token = SecretKeys.bearerToken(request.getHeaderString(HttpHeaders.AUTHORIZATION));
+        if (token == null) {
             request.abortWith(error(Response.Status.UNAUTHORIZED, "Admin routes need Authorization: Bearer <admin key>"));
             return;
         }
-        if (!key.accepts(header.substring(BEARER.length()).trim())) {
+        if (!key.accepts(token)) {
             request.abortWith(error(Response.Status.FORBIDDEN, "Wrong admin key"));
         }
     }

@@ -18,8 +18,6 @@ import jakarta.ws.rs.ext.Provider;
 @Priority(Priorities.AUTHENTICATION)
 public class ApiKeyFilter implements ContainerRequestFilter {
 
-    private static final String BEARER = "bearer ";
-
     // A client proxy: the filter is built while the application is being set up, before its configuration is.
     private final ApiKeys keys;
 
@@ -37,8 +35,8 @@ public class ApiKeyFilter implements ContainerRequestFilter {
             request.abortWith(unauthorized(request, "Missing API key: send Authorization: Bearer <key>"));
             return;
         }
-        String presented = header.regionMatches(true, 0, BEARER, 0, BEARER.length())
-                ? header.substring(BEARER.length()).trim() : header.trim();
+        String bearer = SecretKeys.bearerToken(header);
+        String presented = bearer != null ? bearer : header.trim();
         if (!keys.accepts(presented)) {
             request.abortWith(unauthorized(request, "Invalid API key"));
         }

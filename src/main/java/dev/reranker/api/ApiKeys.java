@@ -1,22 +1,19 @@
 package dev.reranker.api;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.reranker.config.RerankerConfig;
 
-/** The configured API keys (reranker.api-keys), compared in constant time. */
+/** The configured API keys (reranker.api-keys). */
 @ApplicationScoped
 public class ApiKeys {
 
-    private final List<byte[]> keys;
+    private final SecretKeys keys;
 
     public ApiKeys(RerankerConfig config) {
-        this.keys = config.apiKeys().orElse(List.of()).stream().filter(k -> !k.isBlank())
-                .map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
+        this.keys = SecretKeys.of(config.apiKeys().orElse(List.of()));
     }
 
     public boolean required() {
@@ -24,12 +21,6 @@ public class ApiKeys {
     }
 
     public boolean accepts(String presented) {
-        byte[] bytes = presented.getBytes(StandardCharsets.UTF_8);
-        boolean match = false;
-        for (byte[] key : keys) {
-            // Every key is compared, in constant time, so timing reveals nothing.
-            match |= MessageDigest.isEqual(key, bytes);
-        }
-        return match;
+        return keys.accepts(presented);
     }
 }
