@@ -16,6 +16,9 @@ import time
 import urllib.error
 import urllib.request
 
+import report
+from report import DESCRIPTIONS
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 PEER = os.path.join(ROOT, "bench", ".peer")
@@ -40,13 +43,6 @@ PARITY_PAIRS = [
 ]
 
 TARGETS = ["service-fp32", "service-int8", "fastapi", "infinity-torch", "infinity-optimum"]
-DESCRIPTIONS = {
-    "service-fp32": "this service, fp32",
-    "service-int8": "this service, int8",
-    "fastapi": "FastAPI + transformers wrapper",
-    "infinity-torch": "Infinity, torch engine",
-    "infinity-optimum": "Infinity, optimum (ONNX Runtime) engine",
-}
 
 
 def log(msg):
@@ -243,7 +239,7 @@ def onnx_export(args, name, model_dir):
     """An ONNX export of model_dir under bench/.peer/models, made once (bench/peers/export_onnx.py)."""
     if has_onnx(model_dir):
         return model_dir
-    out = os.path.join(PEER, "models", f"{name}-onnx")
+    out = os.path.join(PEER, "models", f"{os.path.basename(model_dir)}-onnx")
     stamp = os.path.join(out, ".source")
     source = f"{os.path.realpath(model_dir)} {weights_signature(model_dir)}"
     if os.path.exists(os.path.join(out, "onnx", "model.onnx")) and os.path.exists(stamp) \
@@ -265,9 +261,9 @@ def weights_signature(d):
     return ",".join(parts)
 
 
-def writable_copy(name, onnx_dir):
+def writable_copy(onnx_dir):
     """A directory of links to onnx_dir's files that Infinity's optimum engine may write its optimised graph into."""
-    out = os.path.join(PEER, "models", f"{name}-infinity-optimum")
+    out = os.path.join(PEER, "models", f"{os.path.basename(onnx_dir)}-infinity-optimum")
     os.makedirs(os.path.join(out, "onnx"), exist_ok=True)
     for root, _, files in os.walk(onnx_dir):
         rel = os.path.relpath(root, onnx_dir)
@@ -300,7 +296,7 @@ def make_target(args, name, model_name, model_dir, port, service_dir):
         return Target(name, "tei", "/rerank", [os.path.join(HERE, "fastapi", "run.sh"), str(port), model_dir],
                       base_env, model_dir)
     engine = name.split("-", 1)[1]
-    d = model_dir if engine == "torch" else writable_copy(model_name, onnx_export(args, model_name, model_dir))
+    d = model_dir if engine == "torch" else writable_copy(onnx_export(args, model_name, model_dir))
     return Target(name, "cohere", "/v1/rerank", [os.path.join(HERE, "infinity", "run.sh"), str(port), d, engine],
                   base_env, d)
 
@@ -357,7 +353,7 @@ def bench_target(args, target, port, model_name, out_dir, reference, durations):
             rec["status"] = "parity-failed"
             log(f"{model_name} / {name}: scores differ from the service's: its speed is not measured")
             return rec
-        for label, c, n, w in SCENARIOS:
+        for label, c, n, w in args.scenarios:
             r = run_load(args, target, port, c, n, w, durations["duration"], durations["warmup"],
                          f"{logs}.load.{c}x{n}.txt")
             r.update(scenario=label, concurrency=c, docs=n, words=w, rss_mb_end=round(s.rss(), 1))
@@ -514,6 +510,8 @@ examples:
     p.add_argument("--full-duration", type=float, default=180,
                    help="seconds measured per scenario, full-size model (180: one C=32 round takes ~60 s there)")
     p.add_argument("--full-warmup", type=float, default=20, help="warm-up per scenario, full-size model (20)")
+    p.add_argument("--scenarios", default=",".join(f"{c}x{n}x{w}" for _, c, n, w in SCENARIOS),
+                   help="scenarios as CxNxW (concurrency x documents x words), comma-separated (default: %(default)s)")
     p.add_argument("--soak", type=float, default=600, help="seconds of the C=8 memory run (600; 0 = none)")
     p.add_argument("--soak-models", default="small,full", help="models that get the soak (default: %(default)s)")
     p.add_argument("--rss-interval", type=float, default=10, help="seconds between RSS samples in the soak (10)")
@@ -536,6 +534,11 @@ examples:
     p.add_argument("--docs", default=os.path.join(ROOT, "docs"), help="where a full run publishes (docs/)")
     p.add_argument("--render", metavar="RESULTS_JSON", help="only redraw table.md and peers.png from a results file")
     a = p.parse_args(argv)
+    try:
+        a.scenarios = [(f"C={c} N={n} W={w}", c, n, w) for c, n, w in
+                       (tuple(int(x) for x in sc.split("x")) for sc in a.scenarios.split(",") if sc)]
+    except ValueError:
+        p.error("--scenarios takes CxNxW,CxNxW,...")
     if a.dry_run:
         a.duration, a.warmup, a.full_duration, a.full_warmup = 8, 2, 30, 5
         a.soak = min(a.soak, 40)
@@ -544,7 +547,6 @@ examples:
 
 def main(argv):
     args = parse_args(argv)
-    import report  # matplotlib lives in the bench environment; --help needs none of it
     if args.render:
         results = json.load(open(args.render))
         out = os.path.dirname(os.path.abspath(args.render))
@@ -579,7 +581,7 @@ def main(argv):
     results = {"started": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                "command": "bench/peers.sh " + shlex.join(argv), "dry_run": args.dry_run,
                "machine": machine(), "versions": versions(args),
-               "settings": {"scenarios": [s[0] for s in SCENARIOS], "soak": f"C={SOAK[0]} N={SOAK[1]} W={SOAK[2]}",
+               "settings": {"scenarios": [s[0] for s in args.scenarios], "soak": f"C={SOAK[0]} N={SOAK[1]} W={SOAK[2]}",
                             "seed": args.seed, "parity_tolerance": args.parity_tolerance},
                "models": {}, "runs": [], "skipped": []}
     path = os.path.join(args.out, "results.json")

@@ -4,6 +4,13 @@ import shutil
 
 ORDER = ["service-fp32", "service-int8", "fastapi", "infinity-torch", "infinity-optimum"]
 SERVICES = ("service-fp32", "service-int8")
+DESCRIPTIONS = {
+    "service-fp32": "this service, fp32",
+    "service-int8": "this service, int8",
+    "fastapi": "FastAPI + transformers wrapper",
+    "infinity-torch": "Infinity, torch engine",
+    "infinity-optimum": "Infinity, optimum (ONNX Runtime) engine",
+}
 MODEL_TITLES = {"small": "small model", "full": "full-size bge-reranker-v2-m3"}
 
 
@@ -13,6 +20,16 @@ def _f(v, fmt="{:.1f}"):
 
 def _ratio(a, b):
     return None if a is None or b is None or b == 0 else a / b
+
+
+def _reason(text):
+    """The first line of a failure and, when there is one, the last line naming an error."""
+    lines = [l.strip() for l in text.splitlines() if l.strip()]
+    if not lines:
+        return ""
+    errors = [l for l in lines[1:] if "Error" in l or "error" in l]
+    out = lines[0].rstrip(":") + (f" ({errors[-1]})" if errors else "")
+    return out.replace("|", "\\|")[:400]
 
 
 def _scenario(run, label):
@@ -86,14 +103,19 @@ def markdown(results):
                      f"soak {d['soak']:g} s; the service was given {served}.")
         lines.append("")
         labels = results["settings"]["scenarios"]
-        head = "| target | first 200 s | " + " | ".join(f"{l}: pairs/s | p50 / p99 ms" for l in labels) + \
-               " | errors | RSS MB at the end | RSS slope MB/min | parity max \\|Δ logit\\| |"
-        lines.append(head)
-        lines.append("|" + "---|" * (head.count("|") - 1))
+        cols = ["target", "first 200 s"]
+        for l in labels:
+            cols += [f"{l}: pairs/s", "p50 / p99 ms"]
+        cols += ["errors", "RSS MB at the end", "soak RSS slope MB/min", "parity max \\|Δ logit\\|"]
+        lines.append("| " + " | ".join(cols) + " |")
+        lines.append("|" + "---|" * len(cols))
+
+        def note_row(first, text):
+            lines.append(f"| {first} | {text} |" + " |" * (len(cols) - 2))
+
         for r in runs:
             if r["status"] == "failed":
-                lines.append(f"| {r['description']} | failed: {r.get('reason', '').splitlines()[0][:120]} |" +
-                             " |" * (head.count("|") - 3))
+                note_row(r["description"], "failed: " + _reason(r.get("reason", "")))
                 continue
             cells = [r["description"], _f(r.get("first_200_s"), "{:.2f}")]
             errors, rss_end = 0, None
@@ -117,7 +139,7 @@ def markdown(results):
             lines.append("| " + " | ".join(cells) + " |")
         for s in results.get("skipped", []):
             if s["model"] == model:
-                lines.append(f"| {s['target']} | {s['reason']} |" + " |" * (head.count("|") - 3))
+                note_row(DESCRIPTIONS.get(s["target"], s["target"]), s["reason"].split(": ", 1)[-1])
         g = goals(runs)
         if g:
             lines.append("")
@@ -168,7 +190,8 @@ def plot(results, path):
         ax.set_ylabel("pairs/s")
         ax.grid(axis="y", alpha=0.3)
         if measured:
-            ax.legend(fontsize=8)
+            ax.set_ylim(top=1.3 * max(max((s.get("pairs_per_s") or 0) for s in r["scenarios"]) for r in measured) or 1)
+            ax.legend(fontsize=8, ncol=2, loc="upper center")
     dry = " (DRY RUN)" if results.get("dry_run") else ""
     fig.suptitle(f"reranker-service and its peers, {results['started'][:10]}, {results['machine']['cpus']} cores{dry}")
     fig.tight_layout()

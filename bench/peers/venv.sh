@@ -4,7 +4,7 @@
 #   bench/peers/venv.sh VENV_DIR REQUIREMENTS_FILE
 #
 # Idempotent: the environment records the checksum of the requirements it was made from and is left
-# alone while that file is unchanged. Wheels are downloaded once into a wheelhouse shared by the
+# alone while that file is unchanged; otherwise it is made again from scratch. Wheels are downloaded once into a wheelhouse shared by the
 # environments (bench/.peer/wheels, WHEELHOUSE to change) and installed from there, so the torch wheels
 # (several GB with the CUDA libraries PyPI's Linux torch depends on) are fetched once for every
 # environment that pins the same version, even where pip's HTTP cache stores nothing.
@@ -19,7 +19,8 @@ if [ -f "$venv/.requirements.sha256" ] && [ "$(cat "$venv/.requirements.sha256")
   exit 0
 fi
 echo "creating $venv from $reqs (wheels in $wheels)" >&2
-[ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
+rm -rf "$venv"    # made from other requirements: start afresh, so that nothing else stays installed
+"$python" -m venv "$venv"
 mkdir -p "$wheels"
 "$venv/bin/pip" download --quiet --disable-pip-version-check -d "$wheels" -r "$reqs"
 "$venv/bin/pip" install --quiet --disable-pip-version-check --no-index --find-links "$wheels" -r "$reqs"
