@@ -262,16 +262,16 @@ def weights_signature(d):
 
 
 def writable_copy(onnx_dir):
-    """A directory of links to onnx_dir's files that Infinity's optimum engine may write its optimised graph into."""
+    """The layout Infinity's optimum engine can load (see bench/peers/infinity/run.sh): links to the export's
+    config and tokenizer files and, at the top of the directory, to its model.onnx and external data, in a
+    directory of its own that Infinity may write its optimised graph into."""
     out = os.path.join(PEER, "models", f"{os.path.basename(onnx_dir)}-infinity-optimum")
-    os.makedirs(os.path.join(out, "onnx"), exist_ok=True)
+    os.makedirs(out, exist_ok=True)
     for root, _, files in os.walk(onnx_dir):
-        rel = os.path.relpath(root, onnx_dir)
         for f in files:
-            if f.startswith(".") or "_optimized" in f:
+            if f.startswith(".") or root.startswith(out):
                 continue
-            dst = os.path.join(out, rel, f)
-            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            dst = os.path.join(out, f)
             if not os.path.lexists(dst):
                 os.symlink(os.path.realpath(os.path.join(root, f)), dst)
     return out
@@ -545,8 +545,14 @@ examples:
     return a
 
 
+def _interrupt(*_):
+    """A SIGTERM unwinds like Ctrl-C, so that every target and load generator started here is stopped."""
+    raise KeyboardInterrupt()
+
+
 def main(argv):
     args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _interrupt)
     if args.render:
         results = json.load(open(args.render))
         out = os.path.dirname(os.path.abspath(args.render))

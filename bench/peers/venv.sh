@@ -4,10 +4,11 @@
 #   bench/peers/venv.sh VENV_DIR REQUIREMENTS_FILE
 #
 # Idempotent: the environment records the checksum of the requirements it was made from and is left
-# alone while that file is unchanged; otherwise it is made again from scratch. Wheels are downloaded once into a wheelhouse shared by the
-# environments (bench/.peer/wheels, WHEELHOUSE to change) and installed from there, so the torch wheels
-# (several GB with the CUDA libraries PyPI's Linux torch depends on) are fetched once for every
-# environment that pins the same version, even where pip's HTTP cache stores nothing.
+# alone while that file is unchanged; otherwise it is made again from scratch. Wheels are downloaded once
+# into a wheelhouse shared by the environments (bench/.peer/wheels, WHEELHOUSE to change) and installed
+# from there, so the torch wheels (several GB with the CUDA libraries PyPI's Linux torch depends on) are
+# fetched once for every environment that pins the same version, even where pip's HTTP cache stores
+# nothing.
 # PYTHON picks the interpreter (default python3.11, else python3).
 set -euo pipefail
 venv=$1 reqs=$2

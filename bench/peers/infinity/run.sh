@@ -6,14 +6,16 @@
 #
 # torch:   MODEL_DIR in Hugging Face layout (config.json, model.safetensors, tokenizer); sentence-transformers'
 #          CrossEncoder loads it.
-# optimum: MODEL_DIR must also hold an ONNX export (e.g. onnx/model.onnx; bench/peers/export_onnx.py makes
+# optimum: MODEL_DIR must also hold an ONNX export as model.onnx at its top (bench/peers/export_onnx.py makes
 #          one). Infinity takes the ONNX file it finds in the directory (a name with "quantize" first on CPU),
-#          optimises it with ONNX Runtime's transformer optimizer on the first start, and writes the result,
-#          *_optimized.onnx, into MODEL_DIR itself (a local path replaces its cache folder), where later
-#          starts find it: give it a directory it may write to.
+#          optimises it with ONNX Runtime's transformer optimizer on the first start and caches the result.
+#          With optimum 2, infinity-emb 0.0.78 hands optimum the file's path as it found it while optimum
+#          matches base names, so only a top-level model.onnx found from a relative --model-id loads: this
+#          script starts Infinity inside MODEL_DIR with --model-id . and keeps its optimised graph in
+#          MODEL_DIR/.infinity-cache (the cache path is made from the model id, so "." must not share it).
 #
 # Routes (--url-prefix /v1): POST /v1/rerank (Cohere-shaped: query, documents, raw_scores, top_n),
-# GET /v1/health. Telemetry is off (DO_NOT_TRACK=1) and nothing is fetched from a hub (HF_HUB_OFFLINE=1).
+# GET /health (not under the prefix). Telemetry is off (DO_NOT_TRACK=1) and nothing is fetched from a hub (HF_HUB_OFFLINE=1).
 set -euo pipefail
 [ $# -ge 2 ] && [ $# -le 3 ] || { echo "usage: $0 PORT MODEL_DIR [torch|optimum]" >&2; exit 2; }
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -22,10 +24,14 @@ venv="${VENV:-$here/../../.peer/infinity}"
 port=$1 model="$(cd "$2" && pwd)" engine=${3:-torch}
 case $engine in
   torch) ;;
-  optimum) find "$model" -name '*.onnx' | grep -q . || { echo "no .onnx file under $model (optimum needs an ONNX export)" >&2; exit 1; } ;;
+  optimum) [ -f "$model/model.onnx" ] || { echo "no model.onnx at the top of $model (optimum needs an ONNX export there)" >&2; exit 1; } ;;
   *) echo "engine must be torch or optimum" >&2; exit 2 ;;
 esac
 export DO_NOT_TRACK=1 INFINITY_ANONYMOUS_USAGE_STATS=0 HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 export HF_HOME="${HF_HOME:-$here/../../.peer/hf}"
-exec "$venv/bin/infinity_emb" v2 --model-id "$model" --engine "$engine" --device cpu \
+model_id=$model
+if [ "$engine" = optimum ]; then
+  cd "$model" && model_id=. && export HF_HUB_CACHE="$model/.infinity-cache"
+fi
+exec "$venv/bin/infinity_emb" v2 --model-id "$model_id" --engine "$engine" --device cpu \
   --host 127.0.0.1 --port "$port" --url-prefix /v1 --log-level warning
