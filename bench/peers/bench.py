@@ -297,8 +297,13 @@ def make_target(args, name, model_name, model_dir, port, service_dir):
                       base_env, model_dir)
     engine = name.split("-", 1)[1]
     d = model_dir if engine == "torch" else writable_copy(onnx_export(args, model_name, model_dir))
-    return Target(name, "cohere", "/v1/rerank", [os.path.join(HERE, "infinity", "run.sh"), str(port), d, engine],
-                  base_env, d)
+    argv = [os.path.join(HERE, "infinity", "run.sh"), str(port), d, engine]
+    with open(os.path.join(model_dir, "config.json")) as f:
+        positions = json.load(f).get("max_position_embeddings", 0)
+    if engine == "optimum" and positions <= 514:
+        # its warm-up input, cut at max_position_embeddings, runs past the positions (see run.sh)
+        argv.append("--no-model-warmup")
+    return Target(name, "cohere", "/v1/rerank", argv, base_env, d)
 
 
 # ---------------------------------------------------------------- one target
@@ -413,9 +418,10 @@ def service_model_dir(args, model_name, model_dir, port):
         first_200(s, probe, port, args.start_timeout)
         log(f"{model_name}: this build serves {model_dir} directly (safetensors)")
         return model_dir, "as-is"
-    except RuntimeError:
-        log(f"{model_name}: this build cannot serve {model_dir} as it is (no safetensors support): "
-            f"serving an ONNX export of the same weights")
+    except RuntimeError as e:
+        said = [l.strip() for l in str(e).splitlines() if "ERROR" in l or "Cannot" in l]
+        log(f"{model_name}: this build cannot serve {model_dir} as it is"
+            f"{': ' + said[0] if said else ''}; serving an ONNX export of the same weights")
         return onnx_export(args, model_name, model_dir), "onnx-export"
     finally:
         s.stop()
@@ -494,9 +500,9 @@ docs/benchmark-peers.json, .md and .png. Build the service first (./mvnw -q pack
 Peers' environments are created on first use under bench/.peer (several GB: torch).""",
         epilog="""\
 examples:
-  bench/peers.sh --small-model DIR --dry-run                 # minutes: every target, short runs
-  bench/peers.sh --small-model DIR --full-model DIR          # the published run (hours), under an
-                                                             # exclusive hold of the machine""")
+  bench/peers.sh --small-model DIR --corpus FILE --dry-run                  # minutes: every target, short runs
+  bench/peers.sh --small-model DIR --full-model DIR --corpus FILE           # the published run: hours, with
+                                                                            # nothing else running""")
     p.add_argument("--small-model", metavar="DIR", help="small trained cross-encoder, Hugging Face layout")
     p.add_argument("--full-model", metavar="DIR", help="full-size bge-reranker-v2-m3 (or its random-weight twin)")
     p.add_argument("--targets", default=",".join(TARGETS),
@@ -516,7 +522,8 @@ examples:
     p.add_argument("--soak-models", default="small,full", help="models that get the soak (default: %(default)s)")
     p.add_argument("--rss-interval", type=float, default=10, help="seconds between RSS samples in the soak (10)")
     p.add_argument("--dry-run", action="store_true",
-                   help="short everything (8 s scenarios, 2 s warm-up, 40 s soak) and publish nothing under docs/")
+                   help="shorter defaults (8 s scenarios and 2 s warm-up, 30 s and 5 s for the full-size model, 40 s soak; "
+                        "options given explicitly win) and publish nothing under docs/")
     p.add_argument("--port", type=int, default=18400, help="port the targets listen on, one at a time (18400)")
     p.add_argument("--jar", default=os.path.join(ROOT, "target", "quarkus-app", "quarkus-run.jar"))
     p.add_argument("--service-java-opts", default="", help="JVM options for the service, e.g. '-Xmx1g'")
@@ -539,9 +546,11 @@ examples:
                        (tuple(int(x) for x in sc.split("x")) for sc in a.scenarios.split(",") if sc)]
     except ValueError:
         p.error("--scenarios takes CxNxW,CxNxW,...")
-    if a.dry_run:
-        a.duration, a.warmup, a.full_duration, a.full_warmup = 8, 2, 30, 5
-        a.soak = min(a.soak, 40)
+    if a.dry_run:  # shorter defaults; what is given explicitly stays
+        given = {x.split("=", 1)[0] for x in argv if x.startswith("--")}
+        for opt, value in (("duration", 8), ("warmup", 2), ("full_duration", 30), ("full_warmup", 5), ("soak", 40)):
+            if "--" + opt.replace("_", "-") not in given:
+                setattr(a, opt, value)
     return a
 
 

@@ -2,7 +2,7 @@
 # Starts Infinity as its users start it, on 127.0.0.1:PORT, serving MODEL_DIR on the CPU with ENGINE
 # (torch, the default, or optimum). Run setup.sh first.
 #
-#   bench/peers/infinity/run.sh PORT MODEL_DIR [torch|optimum]
+#   bench/peers/infinity/run.sh PORT MODEL_DIR [torch|optimum [INFINITY_OPTIONS...]]
 #
 # torch:   MODEL_DIR in Hugging Face layout (config.json, model.safetensors, tokenizer); sentence-transformers'
 #          CrossEncoder loads it.
@@ -13,15 +13,20 @@
 #          matches base names, so only a top-level model.onnx found from a relative --model-id loads: this
 #          script starts Infinity inside MODEL_DIR with --model-id . and keeps its optimised graph in
 #          MODEL_DIR/.infinity-cache (the cache path is made from the model id, so "." must not share it).
+#          The optimum engine truncates pairs at config.json's max_position_embeddings, which for XLM-R
+#          models is 2 more than the tokens they take (positions start after the padding id): with 514 its
+#          start-up warm-up, a long input, fails ("indices element out of data bounds, idx=514"); start such
+#          a model with --no-model-warmup.
 #
 # Routes (--url-prefix /v1): POST /v1/rerank (Cohere-shaped: query, documents, raw_scores, top_n),
 # GET /health (not under the prefix). Telemetry is off (DO_NOT_TRACK=1) and nothing is fetched from a hub (HF_HUB_OFFLINE=1).
 set -euo pipefail
-[ $# -ge 2 ] && [ $# -le 3 ] || { echo "usage: $0 PORT MODEL_DIR [torch|optimum]" >&2; exit 2; }
+[ $# -ge 2 ] || { echo "usage: $0 PORT MODEL_DIR [torch|optimum [INFINITY_OPTIONS...]]" >&2; exit 2; }
 here="$(cd "$(dirname "$0")" && pwd)"
 venv="${VENV:-$here/../../.peer/infinity}"
 [ -x "$venv/bin/infinity_emb" ] || { echo "no environment at $venv: run $here/setup.sh" >&2; exit 1; }
 port=$1 model="$(cd "$2" && pwd)" engine=${3:-torch}
+shift $(( $# < 3 ? $# : 3 ))
 case $engine in
   torch) ;;
   optimum) [ -f "$model/model.onnx" ] || { echo "no model.onnx at the top of $model (optimum needs an ONNX export there)" >&2; exit 1; } ;;
@@ -34,4 +39,4 @@ if [ "$engine" = optimum ]; then
   cd "$model" && model_id=. && export HF_HUB_CACHE="$model/.infinity-cache"
 fi
 exec "$venv/bin/infinity_emb" v2 --model-id "$model_id" --engine "$engine" --device cpu \
-  --host 127.0.0.1 --port "$port" --url-prefix /v1 --log-level warning
+  --host 127.0.0.1 --port "$port" --url-prefix /v1 --log-level warning "$@"
