@@ -135,7 +135,8 @@ def markdown(results):
                 cells.append("reference")
             else:
                 cells.append(_f(par.get("max_abs_diff"), "{:.1e}") +
-                             (" (failed: not measured)" if r["status"] == "parity-failed" else ""))
+                             (" (failed: not measured)" if r["status"] == "parity-failed" else "") +
+                             (" (vs fp32)" if r["target"] == "service-int8" else ""))
             lines.append("| " + " | ".join(cells) + " |")
         for s in results.get("skipped", []):
             if s["model"] == model:
