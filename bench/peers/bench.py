@@ -371,7 +371,7 @@ def bench_target(args, target, port, model_name, out_dir, reference, durations):
 
     # 3. memory over a long run at C=8, from a fresh start
     if durations["soak"] > 0:
-        s = Server(name, target.argv, target.env, logs + ".server.log")
+        s, p = Server(name, target.argv, target.env, logs + ".server.log"), None
         try:
             first_200(s, target, port, deadline)
             c, n, w = SOAK
@@ -397,6 +397,9 @@ def bench_target(args, target, port, model_name, out_dir, reference, durations):
                 f"{samples[0][1]:.0f} -> {samples[-1][1]:.0f} MB, slope after {skip:.0f} s "
                 f"{'n/a' if sl is None else f'{sl:+.2f}'} MB/min")
         finally:
+            if p is not None and p.poll() is None:
+                p.kill()
+                p.wait()
             s.stop()
     return rec
 
