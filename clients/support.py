@@ -176,6 +176,27 @@ def model_unloaded(service: Service):
                "the model to load again")
 
 
+class ErrorCase:
+    """A state of the service in which a request for QUERY answers `status`, for clients sent with `key`."""
+
+    STATUSES = (400, 401, 429, 503)
+
+    def __init__(self, status: int, service: Service, secured: Service):
+        self.status = status
+        self.service = service if status == 400 else secured
+        self.query = "" if status == 400 else QUERY  # an empty query is the client's mistake
+        self.key = {400: None, 401: "not-a-key"}.get(status, API_KEY)
+        self._state = {429: queue_full, 503: model_unloaded}.get(status)
+
+    def __enter__(self):
+        self._context = self._state(self.service) if self._state else contextlib.nullcontext()
+        self._context.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self._context.__exit__(*exc)
+
+
 def _until(condition, what: str, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while not condition():

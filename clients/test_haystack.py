@@ -3,7 +3,6 @@
 Here it ranks what an in-memory BM25 retriever found, in a pipeline, configured as for a TEI server with only
 the URL and the token changed."""
 import asyncio
-import contextlib
 import math
 
 import pytest
@@ -18,7 +17,7 @@ except ImportError:  # Haystack 2.x
     from haystack.components.rankers import HuggingFaceTEIRanker
     from haystack.components.rankers.hugging_face_tei import TruncationDirection
 
-from support import API_KEY, DOCUMENTS, QUERY, assert_same_ranking, model_unloaded, queue_full
+from support import API_KEY, DOCUMENTS, QUERY, ErrorCase, assert_same_ranking
 
 
 def store():
@@ -110,25 +109,16 @@ def test_raw_scores_and_truncation_direction(service):
     assert long_score[TruncationDirection.LEFT] != long_score[TruncationDirection.RIGHT]
 
 
-ERRORS = {
-    400: lambda service: ("", None, None),
-    401: lambda service: (QUERY, "not-a-key", None),
-    429: lambda service: (QUERY, API_KEY, queue_full(service)),
-    503: lambda service: (QUERY, API_KEY, model_unloaded(service)),
-}
-
-
-@pytest.mark.parametrize("status", ERRORS)
+@pytest.mark.parametrize("status", ErrorCase.STATUSES)
 def test_errors(service, secured, status):
     """Haystack raises RuntimeError with the response's body in its message (after retrying 429 and 503
     three times)."""
-    running = service if status == 400 else secured
-    query, key, state = ERRORS[status](running)
-    ranker = HuggingFaceTEIRanker(url=running.url, top_k=3, token=Secret.from_token(key) if key else None)
-    with state if state is not None else contextlib.nullcontext():
+    with ErrorCase(status, service, secured) as case:
+        ranker = HuggingFaceTEIRanker(url=case.service.url, top_k=3,
+                                      token=Secret.from_token(case.key) if case.key else None)
         with pytest.raises(RuntimeError) as raised:
-            ranker.run(query=query, documents=[Document(content=text) for text in DOCUMENTS])
-        direct = running.post("/rerank", {"query": query, "texts": DOCUMENTS}, key=key)
+            ranker.run(query=case.query, documents=[Document(content=text) for text in DOCUMENTS])
+        direct = case.service.post("/rerank", {"query": case.query, "texts": DOCUMENTS}, key=case.key)
     assert direct.status_code == status, direct.text
     assert type(raised.value) is RuntimeError
     assert f"{status} " in str(raised.value)

@@ -1,6 +1,5 @@
 """LangChain: langchain-cohere's CohereRerank as the document compressor of a ContextualCompressionRetriever over
 an in-memory vector store, configured as for Cohere's API with only base_url and the key changed."""
-import cohere
 import pytest
 from langchain_classic.retrievers import ContextualCompressionRetriever
 from langchain_cohere import CohereRerank
@@ -8,7 +7,8 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import DeterministicFakeEmbedding
 from langchain_core.vectorstores import InMemoryVectorStore
 
-from support import API_KEY, DOCUMENTS, QUERY, assert_same_ranking, model_unloaded, queue_full
+from cohere_errors import EXCEPTIONS, assert_surfaces
+from support import API_KEY, DOCUMENTS, QUERY, ErrorCase, assert_same_ranking
 
 MODEL = "rerank-v3.5"
 
@@ -32,8 +32,8 @@ def test_compression_retriever(service):
     answer = service.ok("/v2/rerank", {"model": MODEL, "query": QUERY, "top_n": 3,
                                        "documents": [d.page_content for d in retrieved]})
     expected = [(r["index"], r["relevance_score"]) for r in answer["results"]]
-    got = [(next(i for i, d in enumerate(retrieved) if d.metadata["source"] == doc.metadata["source"]),
-            doc.metadata["relevance_score"]) for doc in reranked]
+    sources = [d.metadata["source"] for d in retrieved]
+    got = [(sources.index(doc.metadata["source"]), doc.metadata["relevance_score"]) for doc in reranked]
     assert len(reranked) == 3
     assert_same_ranking(got, expected)
     for doc in reranked:
@@ -62,41 +62,13 @@ def test_key_accepted(secured):
     assert [d.page_content for d in reranked] == [retrieved[r["index"]].page_content for r in answer["results"]]
 
 
-def surfaces(error_type, raised, direct, status):
-    assert direct.status_code == status, direct.text
-    assert type(raised.value) is error_type
-    assert direct.json()["message"] in str(raised.value)
-
-
-def test_400_empty_query(service):
-    _, retriever = pipeline(service.url, "unused")
-    with pytest.raises(cohere.BadRequestError) as raised:
-        retriever.invoke("")
-    direct = service.post("/v2/rerank", {"model": MODEL, "query": "", "documents": DOCUMENTS, "top_n": 3})
-    surfaces(cohere.BadRequestError, raised, direct, 400)
-
-
-def test_401_wrong_key(secured):
-    _, retriever = pipeline(secured.url, "not-a-key")
-    with pytest.raises(cohere.UnauthorizedError) as raised:
-        retriever.invoke(QUERY)
-    direct = secured.post("/v2/rerank", {"query": QUERY, "documents": DOCUMENTS}, key="not-a-key")
-    surfaces(cohere.UnauthorizedError, raised, direct, 401)
-
-
-def test_429_queue_full(secured):
-    _, retriever = pipeline(secured.url, API_KEY)
-    with queue_full(secured):
-        with pytest.raises(cohere.TooManyRequestsError) as raised:
-            retriever.invoke(QUERY)
-        direct = secured.post("/v2/rerank", {"query": QUERY, "documents": DOCUMENTS}, key=API_KEY)
-    surfaces(cohere.TooManyRequestsError, raised, direct, 429)
-
-
-def test_503_no_model(secured):
-    _, retriever = pipeline(secured.url, API_KEY)
-    with model_unloaded(secured):
-        with pytest.raises(cohere.ServiceUnavailableError) as raised:
-            retriever.invoke(QUERY)
-        direct = secured.post("/v2/rerank", {"query": QUERY, "documents": DOCUMENTS}, key=API_KEY)
-    surfaces(cohere.ServiceUnavailableError, raised, direct, 503)
+@pytest.mark.parametrize("status", ErrorCase.STATUSES)
+def test_errors(service, secured, status):
+    """The Cohere SDK's exceptions reach the retriever's caller as they are."""
+    with ErrorCase(status, service, secured) as case:
+        _, retriever = pipeline(case.service.url, case.key or "unused")
+        with pytest.raises(EXCEPTIONS[status]) as raised:
+            retriever.invoke(case.query)
+        direct = case.service.post("/v2/rerank", {"query": case.query, "documents": DOCUMENTS, "top_n": 3},
+                                   key=case.key)
+    assert_surfaces(raised, direct, status)

@@ -1,15 +1,13 @@
 """LlamaIndex: llama-index-postprocessor-cohere-rerank's CohereRerank and llama-index-postprocessor-tei-rerank's
 TextEmbeddingInference as node postprocessors over a handful of nodes, configured as for Cohere's API or a TEI
 server with only the base URL and the key changed."""
-import contextlib
-
-import cohere
 import pytest
 from llama_index.core.schema import MetadataMode, NodeWithScore, TextNode
 from llama_index.postprocessor.cohere_rerank import CohereRerank
 from llama_index.postprocessor.tei_rerank import TextEmbeddingInference
 
-from support import API_KEY, DOCUMENTS, QUERY, assert_same_ranking, model_unloaded, queue_full
+from cohere_errors import EXCEPTIONS, assert_surfaces
+from support import API_KEY, DOCUMENTS, QUERY, ErrorCase, assert_same_ranking
 
 MODEL = "rerank-v3.5"
 
@@ -52,46 +50,19 @@ def test_cohere_rerank_key_accepted(secured):
     assert_same_ranking(returned(result, given), [(r["index"], r["relevance_score"]) for r in answer["results"]])
 
 
-def cohere_surfaces(error_type, raised, direct, status):
-    assert direct.status_code == status, direct.text
-    assert type(raised.value) is error_type
-    assert direct.json()["message"] in str(raised.value)
-
-
-def test_cohere_rerank_400_empty_query(service):
-    reranker = CohereRerank(top_n=3, model=MODEL, api_key="unused", base_url=service.url)
-    with pytest.raises(cohere.BadRequestError) as raised:
-        reranker.postprocess_nodes(nodes(), query_str="")
-    direct = service.post("/v2/rerank", {"query": "", "documents": DOCUMENTS, "top_n": 3})
-    cohere_surfaces(cohere.BadRequestError, raised, direct, 400)
-
-
-def test_cohere_rerank_401_wrong_key(secured):
-    reranker = CohereRerank(top_n=3, model=MODEL, api_key="not-a-key", base_url=secured.url)
-    with pytest.raises(cohere.UnauthorizedError) as raised:
-        reranker.postprocess_nodes(nodes(), query_str=QUERY)
-    direct = secured.post("/v2/rerank", {"query": QUERY, "documents": DOCUMENTS}, key="not-a-key")
-    cohere_surfaces(cohere.UnauthorizedError, raised, direct, 401)
-
-
-def test_cohere_rerank_429_queue_full(secured):
-    reranker = CohereRerank(top_n=3, model=MODEL, api_key=API_KEY, base_url=secured.url)
-    with queue_full(secured):
-        with pytest.raises(cohere.TooManyRequestsError) as raised:
-            reranker.postprocess_nodes(nodes(), query_str=QUERY)
-        direct = secured.post("/v2/rerank", {"query": QUERY, "documents": DOCUMENTS}, key=API_KEY)
-    cohere_surfaces(cohere.TooManyRequestsError, raised, direct, 429)
-
-
-def test_cohere_rerank_503_no_model(secured):
-    # max_retries=1: by default the postprocessor retries a 503 ten times, 4 to 10 s apart, before it raises
-    # the same exception.
-    reranker = CohereRerank(top_n=3, model=MODEL, api_key=API_KEY, base_url=secured.url, max_retries=1)
-    with model_unloaded(secured):
-        with pytest.raises(cohere.ServiceUnavailableError) as raised:
-            reranker.postprocess_nodes(nodes(), query_str=QUERY)
-        direct = secured.post("/v2/rerank", {"query": QUERY, "documents": DOCUMENTS}, key=API_KEY)
-    cohere_surfaces(cohere.ServiceUnavailableError, raised, direct, 503)
+@pytest.mark.parametrize("status", ErrorCase.STATUSES)
+def test_cohere_rerank_errors(service, secured, status):
+    # By default the postprocessor retries a 503 ten times, 4 to 10 s apart, before it raises the same exception:
+    # that case sets max_retries=1. It retries nothing else.
+    retries = {"max_retries": 1} if status == 503 else {}
+    with ErrorCase(status, service, secured) as case:
+        reranker = CohereRerank(top_n=3, model=MODEL, api_key=case.key or "unused", base_url=case.service.url,
+                                **retries)
+        with pytest.raises(EXCEPTIONS[status]) as raised:
+            reranker.postprocess_nodes(nodes(), query_str=case.query)
+        direct = case.service.post("/v2/rerank", {"query": case.query, "documents": DOCUMENTS, "top_n": 3},
+                                   key=case.key)
+    assert_surfaces(raised, direct, status)
 
 
 # --- TextEmbeddingInference (TEI, POST /rerank) -----------------------------------------------------------------
@@ -122,26 +93,16 @@ def test_tei_rerank_key_accepted(secured, auth_token):
     assert_same_ranking(returned(result, given), tei_ranking(answer), top_n=4)
 
 
-ERRORS = {
-    400: lambda service: ("", None, None),
-    401: lambda service: (QUERY, "not-a-key", None),
-    429: lambda service: (QUERY, API_KEY, queue_full(service)),
-    503: lambda service: (QUERY, API_KEY, model_unloaded(service)),
-}
-
-
-@pytest.mark.parametrize("status", ERRORS)
+@pytest.mark.parametrize("status", ErrorCase.STATUSES)
 def test_tei_rerank_errors_raise_without_the_service_message(service, secured, status):
     """The TEI postprocessor has no error handling: it reads any answer as a list of scores and asserts its
     length, so every service error ends in an AssertionError that carries neither status nor message. It does
     fail rather than rank with a wrong answer; nothing on the service's side can give it the message."""
-    running = service if status == 400 else secured
-    query, key, state = ERRORS[status](running)
-    reranker = TextEmbeddingInference(top_n=3, base_url=running.url, auth_token=key)
-    with state if state is not None else contextlib.nullcontext():
+    with ErrorCase(status, service, secured) as case:
+        reranker = TextEmbeddingInference(top_n=3, base_url=case.service.url, auth_token=case.key)
         with pytest.raises(AssertionError) as raised:
-            reranker.postprocess_nodes(nodes(), query_str=query)
-        direct = running.post("/rerank", {"query": query, "texts": DOCUMENTS}, key=key, bearer=False)
+            reranker.postprocess_nodes(nodes(), query_str=case.query)
+        direct = case.service.post("/rerank", {"query": case.query, "texts": DOCUMENTS}, key=case.key, bearer=False)
     assert direct.status_code == status, direct.text
     assert direct.json()["error"] not in str(raised.value)
 
