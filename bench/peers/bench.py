@@ -255,7 +255,7 @@ def onnx_export(args, name, model_dir):
 def weights_signature(d):
     parts = []
     for f in sorted(os.listdir(d)):
-        if f.endswith((".safetensors", ".json", ".bin")):
+        if f.endswith((".safetensors", ".bin")) or f in ("config.json", "tokenizer.json"):
             st = os.stat(os.path.join(d, f))
             parts.append(f"{f}:{st.st_size}:{int(st.st_mtime)}")
     return ",".join(parts)
