@@ -284,8 +284,11 @@ def service_argv(args):
 def make_target(args, name, model_name, model_dir, port, service_dir):
     base_env = {k: v for k, v in os.environ.items() if not k.startswith(("RERANKER_", "QUARKUS_"))}
     if name.startswith("service"):
+        # No peer gives up on a request; the service's default 30 s request timeout would turn the
+        # longer queues of the full-size model (C=8 x 20 pairs at ~3 pairs/s is ~50 s of work) into
+        # 503s and wasted work, so it waits as long as the load generator does (--service-env overrides).
         env = dict(base_env, RERANKER_MODEL_PATH=service_dir, QUARKUS_HTTP_PORT=str(port),
-                   RERANKER_SHUTDOWN_PRE_STOP_DELAY="0s")
+                   RERANKER_SHUTDOWN_PRE_STOP_DELAY="0s", RERANKER_REQUEST_TIMEOUT="900s")
         for kv in args.service_env:
             k, _, v = kv.partition("=")
             env[k] = v
@@ -532,7 +535,9 @@ examples:
     p.add_argument("--jar", default=os.path.join(ROOT, "target", "quarkus-app", "quarkus-run.jar"))
     p.add_argument("--service-java-opts", default="", help="JVM options for the service, e.g. '-Xmx1g'")
     p.add_argument("--service-env", action="append", default=[], metavar="K=V",
-                   help="extra environment for the service (repeatable), e.g. RERANKER_BATCH_MAX_TOKENS=2048")
+                   help="extra environment for the service (repeatable), e.g. RERANKER_BATCH_MAX_TOKENS=2048; "
+                        "the service runs with its defaults except RERANKER_REQUEST_TIMEOUT=900s (the load "
+                        "generator's own timeout: no peer gives up on a request)")
     p.add_argument("--corpus", default=os.path.join(os.path.dirname(ROOT), "shared", "bench", "corpus.txt"),
                    help="corpus the load generator draws words from (default: ../shared/bench/corpus.txt)")
     p.add_argument("--seed", type=int, default=1)
