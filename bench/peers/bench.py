@@ -301,10 +301,9 @@ def make_target(args, name, model_name, model_dir, port, service_dir):
     engine = name.split("-", 1)[1]
     d = model_dir if engine == "torch" else writable_copy(onnx_export(args, model_name, model_dir))
     argv = [os.path.join(HERE, "infinity", "run.sh"), str(port), d, engine]
-    with open(os.path.join(model_dir, "config.json")) as f:
-        positions = json.load(f).get("max_position_embeddings", 0)
-    if engine == "optimum" and positions <= 514:
-        # its warm-up input, cut at max_position_embeddings, runs past the positions (see run.sh)
+    if engine == "optimum":
+        # its warm-up input is cut at max_position_embeddings: past the positions with 514, a 34 GB
+        # attention buffer with bge-reranker-v2-m3's 8194 (see run.sh)
         argv.append("--no-model-warmup")
     return Target(name, "cohere", "/v1/rerank", argv, base_env, d)
 

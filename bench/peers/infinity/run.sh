@@ -13,10 +13,11 @@
 #          matches base names, so only a top-level model.onnx found from a relative --model-id loads: this
 #          script starts Infinity inside MODEL_DIR with --model-id . and keeps its optimised graph in
 #          MODEL_DIR/.infinity-cache (the cache path is made from the model id, so "." must not share it).
-#          The optimum engine truncates pairs at config.json's max_position_embeddings, which for XLM-R
-#          models is 2 more than the tokens they take (positions start after the padding id): with 514 its
-#          start-up warm-up, a long input, fails ("indices element out of data bounds, idx=514"); start such
-#          a model with --no-model-warmup.
+#          The optimum engine truncates pairs at config.json's max_position_embeddings, and so does its
+#          start-up warm-up, a long input: with 514 (2 more than an XLM-R model takes, its positions start
+#          after the padding id) the warm-up fails ("indices element out of data bounds, idx=514"); with
+#          bge-reranker-v2-m3's 8194 it asks ONNX Runtime for a 34 GB attention buffer. Start it with
+#          --no-model-warmup.
 #
 # Routes (--url-prefix /v1): POST /v1/rerank (Cohere-shaped: query, documents, raw_scores, top_n),
 # GET /health (not under the prefix). Telemetry is off (DO_NOT_TRACK=1) and nothing is fetched from a hub (HF_HUB_OFFLINE=1).
