@@ -115,6 +115,21 @@ public interface RerankerConfig {
 
         /** Name reported by /info and echoed by the Cohere routes; default: the directory name or the repository id. */
         Optional<String> name();
+
+        /**
+         * Which weights to serve: auto (the ONNX graph when the directory or repository has one, else
+         * model.safetensors), onnx, or safetensors (the graph is built from config.json and the weights).
+         */
+        @WithDefault("auto")
+        ModelFormat format();
+
+        /**
+         * Where a graph built from safetensors goes when the directory holding the weights is not writable (it is
+         * written beside them otherwise).
+         */
+        @WithName("graph-cache-dir")
+        @WithDefault("${XDG_CACHE_HOME:${user.home}/.cache}/reranker-service/graphs")
+        String graphCacheDir();
     }
 
     /**
