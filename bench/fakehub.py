@@ -5,13 +5,15 @@ models too large for the test suite's in-memory fake Hub (bge-reranker-v2-m3's 2
 
 The routes and headers huggingface_hub and the service use: GET /api/models/{id}/revision/{rev} (sha, siblings
 with size and lfs.sha256); HEAD/GET /{id}/resolve/{rev}/{path} with X-Repo-Commit and ETag, and for files over
-64 kB (LFS) a 302 to /cdn/{sha256} with X-Linked-Etag and X-Linked-Size; the CDN honours Range. Standard library
+64 kB (LFS) a 302 to the CDN (PORT + 1, another host as the Hub's CDN is) at /cdn/{sha256} with X-Linked-Etag and
+X-Linked-Size; the CDN honours Range. Standard library
 only; files are streamed from disk, never held in memory. Loopback only.
 """
 import hashlib
 import json
 import os
 import sys
+import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote
 
@@ -83,7 +85,8 @@ def main(port, repo, folder):
                 self.send_response(302)
                 for k, v in [("X-Repo-Commit", commit), ("ETag", '"' + f["git"] + '"'),
                              ("X-Linked-Etag", '"' + f["sha256"] + '"'), ("X-Linked-Size", str(f["size"])),
-                             ("Location", "/cdn/" + f["sha256"]), ("Content-Length", "0")]:
+                             ("Location", f"http://127.0.0.1:{port + 1}/cdn/" + f["sha256"]),
+                             ("Content-Length", "0")]:
                     self.send_header(k, v)
                 return self.end_headers()
             if self.command == "HEAD":
@@ -115,6 +118,8 @@ def main(port, repo, folder):
                 for block in iter(lambda: src.read(CHUNK), b""):
                     self.wfile.write(block)
 
+    cdn = ThreadingHTTPServer(("127.0.0.1", port + 1), Handler)
+    threading.Thread(target=cdn.serve_forever, daemon=True).start()
     server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     print(f"fake hub: {repo} at http://127.0.0.1:{port} (commit {commit}, {len(files)} files)", flush=True)
     server.serve_forever()

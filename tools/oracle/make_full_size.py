@@ -2,6 +2,7 @@
 out (model.safetensors, config.json, tokenizer files), for measuring the service at real size without the Hub.
 
     tools/oracle/python.sh tools/oracle/make_full_size.py /models/bge-reranker-v2-m3-random
+    tools/oracle/python.sh tools/oracle/make_full_size.py --reference-only /models/bge-reranker-v2-m3-random
 
 Not a test and not committed output: 2.27 GB of float32 weights that mean nothing (scores are noise), in exactly
 the shapes, names and dtype of the real checkpoint. The folder is written under a temporary name and renamed at the
@@ -89,6 +90,27 @@ Made {date} with: tools/oracle/python.sh tools/oracle/make_full_size.py {target}
 """
 
 
+def write_reference(folder: Path, model) -> None:
+    """transformers' logits for PAIRS; batched tokenizer calls, so an empty document still makes a pair (as the
+    service and CrossEncoder encode it; a lone call would encode the query alone)."""
+    import transformers
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    cases = []
+    with torch.inference_mode():
+        for query, document in PAIRS:
+            enc = tokenizer([query], [document], truncation=True, max_length=512, return_tensors="pt")
+            logit = model(**enc).logits[0, 0].item()
+            cases.append({"query": query, "document": document, "input_ids": enc["input_ids"][0].tolist(),
+                          "logit": logit})
+    tmp = folder / "reference.json.tmp"
+    tmp.write_text(json.dumps({
+        "about": "transformers fp32 eval-mode logits of this folder's model.safetensors, one pair at a time, "
+                 "tokenized by this folder's tokenizer.json with truncation to 512 tokens",
+        "transformers": transformers.__version__, "torch": torch.__version__, "cases": cases},
+        indent=1, ensure_ascii=False) + "\n")
+    tmp.rename(folder / "reference.json")
+
+
 def main(target: Path) -> None:
     if target.exists():
         sys.exit(f"{target} exists; remove it first")
@@ -104,20 +126,8 @@ def main(target: Path) -> None:
         (tmp / "config.json").write_text(json.dumps(CONFIG, indent=2) + "\n")
         for name in TOKENIZER_FILES:
             shutil.copy(TOKENIZER_FROM / name, tmp / name)
-        tokenizer = AutoTokenizer.from_pretrained(tmp)
-        cases = []
-        with torch.inference_mode():
-            for query, document in PAIRS:
-                enc = tokenizer(query, document, truncation=True, max_length=512, return_tensors="pt")
-                logit = model(**enc).logits[0, 0].item()
-                cases.append({"query": query, "document": document, "input_ids": enc["input_ids"][0].tolist(),
-                              "logit": logit})
+        write_reference(tmp, model)
         import transformers
-        (tmp / "reference.json").write_text(json.dumps({
-            "about": "transformers fp32 eval-mode logits of this folder's model.safetensors, one pair at a time, "
-                     "tokenized by this folder's tokenizer.json with truncation to 512 tokens",
-            "transformers": transformers.__version__, "torch": torch.__version__, "cases": cases},
-            indent=1, ensure_ascii=False) + "\n")
         size = (tmp / "model.safetensors").stat().st_size
         (tmp / "README.txt").write_text(README.format(size=size, transformers=transformers.__version__,
                                                       torch=torch.__version__, target=target,
@@ -131,6 +141,10 @@ def main(target: Path) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
+    if len(sys.argv) == 3 and sys.argv[1] == "--reference-only":
+        folder = Path(sys.argv[2]).resolve()
+        write_reference(folder, XLMRobertaForSequenceClassification.from_pretrained(folder).eval())
+    elif len(sys.argv) == 2:
+        main(Path(sys.argv[1]).resolve())
+    else:
         sys.exit(__doc__)
-    main(Path(sys.argv[1]).resolve())
