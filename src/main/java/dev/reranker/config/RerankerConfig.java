@@ -94,12 +94,16 @@ public interface RerankerConfig {
     Hub hub();
 
     interface Model {
-        /** Directory in Hugging Face layout (tokenizer.json, config.json, model.onnx or onnx/model.onnx). Wins over id. */
+        /**
+         * Directory in Hugging Face layout (tokenizer.json, config.json, and model.onnx / onnx/model.onnx or
+         * model.safetensors). Wins over id.
+         */
         Optional<String> path();
 
         /**
          * Hugging Face Hub repository to serve when no path is set, e.g. BAAI/bge-reranker-v2-m3 (env
-         * RERANKER_MODEL_ID): its ONNX file, external data and tokenizer are downloaded into cache-dir.
+         * RERANKER_MODEL_ID): its ONNX file and external data (or, without ONNX, its safetensors weights and
+         * config.json) and tokenizer are downloaded into cache-dir.
          */
         Optional<String> id();
 

@@ -198,8 +198,11 @@ public final class HubModelResolver {
                     + settings.endpoint() + ", or pre-seed the cache (e.g. `huggingface-cli download " + repo.id()
                     + " --revision " + repo.revision() + "` with HF_HUB_CACHE=" + settings.cacheDir() + ")");
         }
-        LOG.infof("Fetching %s from %s into %s (%s)", repo, settings.endpoint(), settings.cacheDir(), probe.reason());
-        status.accept("Resolving " + repo + " on " + settings.endpoint());
+        if (known == null) {
+            LOG.infof("Fetching %s from %s into %s (%s)", repo, settings.endpoint(), settings.cacheDir(),
+                    probe.reason());
+            status.accept("Resolving " + repo + " on " + settings.endpoint());
+        }
         RepoListing listing = known != null ? known : client.listing(repo);
         String commit = listing.commit();
         FileSelection selection = FileSelection.select(listing.files().keySet(), onnxFile, repo.id(),
