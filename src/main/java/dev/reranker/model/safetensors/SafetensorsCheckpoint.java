@@ -54,26 +54,32 @@ public final class SafetensorsCheckpoint {
 
     /** The shard file names {@code model.safetensors.index.json} refers to, in order of first mention. */
     public static List<String> shardNames(Path index) {
+        return List.copyOf(weightMap(index).keySet());
+    }
+
+    /** Shard file name to the tensors {@code model.safetensors.index.json} puts in it, shards in order of mention. */
+    private static Map<String, List<String>> weightMap(Path index) {
         JsonNode weightMap;
         try {
-            weightMap = JSON.readTree(index.toFile()).get("weight_map");
+            JsonNode root = JSON.readTree(index.toFile());
+            weightMap = root == null ? null : root.get("weight_map");
         } catch (IOException e) {
             throw new ModelLoadException("Cannot parse " + index + ": " + e.getMessage(), e);
         }
         if (weightMap == null || !weightMap.isObject() || weightMap.isEmpty()) {
             throw new ModelLoadException(index + " has no weight_map");
         }
-        List<String> names = new ArrayList<>();
-        for (JsonNode file : weightMap) {
-            String name = file.asText();
-            if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.startsWith(".")) {
-                throw new ModelLoadException(index + " names '" + name + "', which is not a file name next to it");
+        Map<String, List<String>> byShard = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = weightMap.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String file = e.getValue().asText();
+            if (file.isEmpty() || file.contains("/") || file.contains("\\") || file.startsWith(".")) {
+                throw new ModelLoadException(index + " maps tensor " + e.getKey() + " to '" + file
+                        + "', which is not a file name next to it");
             }
-            if (!names.contains(name)) {
-                names.add(name);
-            }
+            byShard.computeIfAbsent(file, f -> new ArrayList<>()).add(e.getKey());
         }
-        return names;
+        return byShard;
     }
 
     /** Reads the headers of the checkpoint in {@code dir} (the index wins when both layouts are there). */
@@ -92,26 +98,8 @@ public final class SafetensorsCheckpoint {
     }
 
     private static SafetensorsCheckpoint sharded(Path dir, Path index) {
-        JsonNode weightMap;
-        try {
-            weightMap = JSON.readTree(index.toFile()).get("weight_map");
-        } catch (IOException e) {
-            throw new ModelLoadException("Cannot parse " + index + ": " + e.getMessage(), e);
-        }
-        if (weightMap == null || !weightMap.isObject() || weightMap.isEmpty()) {
-            throw new ModelLoadException(index + " has no weight_map");
-        }
-        // Shards in order of first mention; each tensor must be in the shard the index names.
-        Map<String, List<String>> byShard = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = weightMap.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> e = it.next();
-            String file = e.getValue().asText();
-            if (file.isEmpty() || file.contains("/") || file.contains("\\") || file.startsWith(".")) {
-                throw new ModelLoadException(index + " maps tensor " + e.getKey() + " to '" + file
-                        + "', which is not a file name next to it");
-            }
-            byShard.computeIfAbsent(file, f -> new ArrayList<>()).add(e.getKey());
-        }
+        // Each tensor must be in the shard the index names.
+        Map<String, List<String>> byShard = weightMap(index);
         Map<String, SafetensorsTensor> tensors = new LinkedHashMap<>();
         List<Shard> shards = new ArrayList<>();
         for (Map.Entry<String, List<String>> e : byShard.entrySet()) {
