@@ -11,7 +11,6 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,8 +69,7 @@ public final class SafetensorsCheckpoint {
             throw new ModelLoadException(index + " has no weight_map");
         }
         Map<String, List<String>> byShard = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = weightMap.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : weightMap.properties()) {
             String file = e.getValue().asText();
             if (file.isEmpty() || file.contains("/") || file.contains("\\") || file.startsWith(".")) {
                 throw new ModelLoadException(index + " maps tensor " + e.getKey() + " to '" + file
@@ -154,8 +152,7 @@ public final class SafetensorsCheckpoint {
                 throw new ModelLoadException(file + " has a corrupt safetensors header: not a JSON object");
             }
             long dataStart = 8 + headerLength;
-            for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : root.properties()) {
                 if (e.getKey().equals("__metadata__")) {
                     continue;
                 }
