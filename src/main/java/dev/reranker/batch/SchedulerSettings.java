@@ -1,7 +1,7 @@
 package dev.reranker.batch;
 
 /**
- * Limits of the scheduler.
+ * Limits of the scheduler; their bounds are declared on {@code RerankerConfig.Batch}.
  *
  * @param maxTokens       padded tokens (pairs x longest pair) a batch may hold
  * @param maxPairs        pairs a batch may hold
@@ -12,12 +12,6 @@ package dev.reranker.batch;
  * @param maxQueuedPairs  pairs admitted and not yet scored beyond which requests are refused
  */
 public record SchedulerSettings(int maxTokens, int maxPairs, long maxWaitNanos, int workers, int maxQueuedPairs) {
-
-    public SchedulerSettings {
-        if (maxTokens < 1 || maxPairs < 1 || workers < 1 || maxQueuedPairs < 1 || maxWaitNanos < 0) {
-            throw new IllegalArgumentException("batch limits must be positive: " + this);
-        }
-    }
 
     /** False in the comparison mode where every batch is one whole request. */
     public boolean coalesces() {

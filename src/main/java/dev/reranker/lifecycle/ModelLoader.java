@@ -38,8 +38,6 @@ import io.quarkus.runtime.LaunchMode;
 @ApplicationScoped
 public class ModelLoader {
 
-    /** Shortest max-length at which the flag layout (query 3/4, document the rest) still fits its special tokens. */
-    static final int MIN_MAX_LENGTH = 16;
     private static final Logger LOG = Logger.getLogger(ModelLoader.class);
 
     private final RerankerConfig config;
@@ -134,10 +132,6 @@ public class ModelLoader {
 
     private int maxLength(ModelFiles files, ModelConfig modelConfig) {
         int configured = config.maxLength();
-        if (configured < MIN_MAX_LENGTH) {
-            throw new ModelLoadException("reranker.max-length=" + configured + " is too small; use at least "
-                    + MIN_MAX_LENGTH);
-        }
         OptionalInt limit = modelConfig.maxInputLength();
         if (limit.isPresent() && configured > limit.getAsInt()) {
             throw new ModelLoadException("reranker.max-length=" + configured + " exceeds what " + files.config().get()

@@ -33,9 +33,6 @@ public record HubSettings(URI endpoint, Optional<String> token, boolean offline,
         }
         endpoint = URI.create(base);
         token = token.map(String::strip).filter(t -> !t.isEmpty());
-        if (maxAttempts < 1) {
-            throw new IllegalArgumentException("reranker.hub.max-attempts must be at least 1");
-        }
     }
 
     public static HubSettings from(RerankerConfig config) {
