@@ -1,5 +1,6 @@
 package dev.reranker.api;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -52,12 +53,12 @@ public class InfoResource {
                 config.autoTruncate(),
                 config.tokenization().threads().orElse(Runtime.getRuntime().availableProcessors()),
                 version,
-                slot.state().name().toLowerCase(),
+                slot.state().name().toLowerCase(Locale.ROOT),
                 model.map(ModelDescriptor::location).orElse(null),
                 model.map(ModelDescriptor::onnxFile).orElse(null),
                 model.map(ModelDescriptor::demo).orElse(false),
                 model.map(ModelDescriptor::device).orElse(null),
-                config.truncation().name().toLowerCase(),
+                config.truncation().name().toLowerCase(Locale.ROOT),
                 model.map(ModelDescriptor::modelLimit).filter(l -> l > 0).orElse(null),
                 model.map(ModelDescriptor::loadMillis).orElse(null),
                 config.idleUnload().map(java.time.Duration::toMillis).orElse(null),

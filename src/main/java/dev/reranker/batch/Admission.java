@@ -34,10 +34,6 @@ public final class Admission {
         }
     }
 
-    boolean isReleased() {
-        return released.get();
-    }
-
     /** The request's pairs are either queued or will never be: it no longer counts as "more coming". */
     void leaveTokenization() {
         if (tokenizing.compareAndSet(true, false)) {

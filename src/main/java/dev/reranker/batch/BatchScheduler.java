@@ -61,10 +61,6 @@ public final class BatchScheduler implements AutoCloseable {
         }
     }
 
-    public SchedulerSettings settings() {
-        return settings;
-    }
-
     /**
      * Reserves room for a request's pairs.
      *

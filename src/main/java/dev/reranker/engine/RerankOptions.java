@@ -11,8 +11,4 @@ import dev.reranker.tokenize.TruncationSide;
  * @param maxChunks     windows a long document may be split into; 1 = truncate; 0 = the server's default
  */
 public record RerankOptions(boolean truncate, TruncationSide side, int maxDocTokens, int maxChunks) {
-
-    public static RerankOptions defaults(boolean truncate) {
-        return new RerankOptions(truncate, TruncationSide.RIGHT, 0, 0);
-    }
 }

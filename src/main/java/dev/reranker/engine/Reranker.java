@@ -132,12 +132,6 @@ public class Reranker {
                 throw new RerankException(ErrorKind.VALIDATION, "document " + i + " is null");
             }
         }
-        if (request.options().maxDocTokens() < 0) {
-            throw new RerankException(ErrorKind.VALIDATION, "max_tokens_per_doc must be at least 1");
-        }
-        if (request.options().maxChunks() < 0) {
-            throw new RerankException(ErrorKind.VALIDATION, "max_chunks_per_doc must be at least 1");
-        }
     }
 
     private void tokenizeAndQueue(RerankCall call, Admission admission, ServingModel model, RerankQuery request) {

@@ -12,9 +12,4 @@ public record ServingModel(ModelDescriptor descriptor, PairTokenizer tokenizer, 
     public ServingModel(ModelDescriptor descriptor, PairTokenizer tokenizer, BatchRunner runner) {
         this(descriptor, tokenizer, runner, new InFlight());
     }
-
-    /** The same model computed through another runner (a wrapper), sharing its request count. */
-    public ServingModel withRunner(BatchRunner other) {
-        return new ServingModel(descriptor, tokenizer, other, inFlight);
-    }
 }

@@ -50,11 +50,6 @@ public final class OnnxScorer implements AutoCloseable {
         return device;
     }
 
-    /** True when the graph reads token_type_ids (BERT-style models). */
-    public boolean usesTypeIds() {
-        return inputs.hasTypeIds();
-    }
-
     /**
      * Scores pairs as one padded batch.
      *

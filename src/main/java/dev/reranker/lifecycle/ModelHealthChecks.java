@@ -1,5 +1,7 @@
 package dev.reranker.lifecycle;
 
+import java.util.Locale;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
@@ -75,6 +77,6 @@ public class ModelHealthChecks {
     }
 
     private HealthCheckResponseBuilder builder(String name, boolean up) {
-        return HealthCheckResponse.named(name).status(up).withData("state", slot.state().name().toLowerCase());
+        return HealthCheckResponse.named(name).status(up).withData("state", slot.state().name().toLowerCase(Locale.ROOT));
     }
 }

@@ -1,6 +1,7 @@
 package dev.reranker.lifecycle;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -119,7 +120,7 @@ public class ModelLifecycle implements ModelAdministration {
         ModelDescriptor d = model.serving().descriptor();
         metrics.modelLoaded(d.loadMillis());
         LOG.infof("Model %s ready on %s in %d ms (%s, max-length %d, truncation %s)", d.name(), d.device(),
-                d.loadMillis(), d.onnxFile(), d.maxLength(), config.truncation().name().toLowerCase());
+                d.loadMillis(), d.onnxFile(), d.maxLength(), config.truncation().name().toLowerCase(Locale.ROOT));
         if (previous != null) {
             retireAndClose(previous, "replaced");
         }
@@ -153,7 +154,7 @@ public class ModelLifecycle implements ModelAdministration {
 
     @Override
     public ModelStatus status() {
-        String state = slot.state().name().toLowerCase();
+        String state = slot.state().name().toLowerCase(Locale.ROOT);
         return new ModelStatus(state, loadInProgress, slot.model().map(ServingModel::descriptor), slot.loadedAt(),
                 Optional.ofNullable(lastError));
     }

@@ -51,10 +51,6 @@ public class HubClient {
                 .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).build();
     }
 
-    public URI endpoint() {
-        return settings.endpoint();
-    }
-
     /** The commit the revision points at, and the repository's files with their sizes. */
     public RepoListing listing(RepoRef repo) {
         URI uri = URI.create(settings.endpoint() + "/api/models/" + repo.id() + "/revision/"

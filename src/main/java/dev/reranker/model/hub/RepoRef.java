@@ -34,11 +34,6 @@ public record RepoRef(String id, String revision) {
         return "models--" + id.replace("/", "--");
     }
 
-    /** True when the revision is a full commit hash, which never moves. */
-    public boolean pinned() {
-        return isCommit(revision);
-    }
-
     static boolean isCommit(String value) {
         return COMMIT.matcher(value).matches();
     }
