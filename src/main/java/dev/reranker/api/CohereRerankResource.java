@@ -19,6 +19,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.reranker.config.TruncationSide;
 import dev.reranker.engine.ErrorKind;
 import dev.reranker.engine.ModelSlot;
 import dev.reranker.engine.Ranked;
@@ -28,7 +29,6 @@ import dev.reranker.engine.RerankOptions;
 import dev.reranker.engine.RerankQuery;
 import dev.reranker.engine.RerankResult;
 import dev.reranker.engine.Reranker;
-import dev.reranker.tokenize.TruncationSide;
 import io.smallrye.mutiny.Uni;
 
 /**

@@ -19,6 +19,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 import dev.reranker.config.RerankerConfig;
+import dev.reranker.config.TruncationSide;
 import dev.reranker.engine.ErrorKind;
 import dev.reranker.engine.RerankCall;
 import dev.reranker.engine.RerankException;
@@ -27,7 +28,6 @@ import dev.reranker.engine.RerankQuery;
 import dev.reranker.engine.RerankResult;
 import dev.reranker.engine.Ranked;
 import dev.reranker.engine.Reranker;
-import dev.reranker.tokenize.TruncationSide;
 import io.smallrye.mutiny.Uni;
 
 /** Hugging Face text-embeddings-inference's rerank route, for clients written against TEI. */

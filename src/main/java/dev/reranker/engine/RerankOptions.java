@@ -1,6 +1,6 @@
 package dev.reranker.engine;
 
-import dev.reranker.tokenize.TruncationSide;
+import dev.reranker.config.TruncationSide;
 
 /**
  * Per-request choices.

@@ -1,6 +1,7 @@
 package dev.reranker.tokenize;
 
 import dev.reranker.config.Truncation;
+import dev.reranker.config.TruncationSide;
 
 /**
  * How a pair must be fitted.

@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import dev.reranker.batch.BatchScheduler;
 import dev.reranker.batch.SchedulerSettings;
 import dev.reranker.config.RerankerConfig;
+import dev.reranker.config.TruncationSide;
 import dev.reranker.engine.ModelSlot;
 import dev.reranker.engine.Ranked;
 import dev.reranker.engine.RerankOptions;
@@ -29,7 +30,6 @@ import dev.reranker.engine.Reranker;
 import dev.reranker.model.ModelLocator;
 import dev.reranker.support.Configs;
 import dev.reranker.support.Reference;
-import dev.reranker.tokenize.TruncationSide;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**

@@ -1,4 +1,4 @@
-package dev.reranker.tokenize;
+package dev.reranker.config;
 
 /** Which end of a text is kept when it must be cut (TEI's truncation_direction names the side cut). */
 public enum TruncationSide {
