@@ -23,14 +23,7 @@ final class SchedulerMetrics {
     private final Counter batchFailures;
     private final Counter pairsDropped;
 
-    SchedulerMetrics(MeterRegistry registry, Supplier<Number> queuedPairs, Supplier<Number> queuedRequests,
-            Supplier<Number> admittedPairs) {
-        Gauge.builder("reranker.queue.pairs", queuedPairs).description("Pairs waiting for a batch")
-                .register(registry);
-        Gauge.builder("reranker.queue.requests", queuedRequests).description("Requests with pairs waiting")
-                .register(registry);
-        Gauge.builder("reranker.admitted.pairs", admittedPairs)
-                .description("Pairs admitted and not yet scored (what max-queued-pairs bounds)").register(registry);
+    SchedulerMetrics(MeterRegistry registry) {
         batchPairs = DistributionSummary.builder("reranker.batch.pairs").description("Pairs per batch")
                 .publishPercentileHistogram().register(registry);
         batchTokens = DistributionSummary.builder("reranker.batch.tokens")
@@ -55,12 +48,23 @@ final class SchedulerMetrics {
                 .description("Queued pairs dropped before computing (cancelled, timed out)").register(registry);
     }
 
+    /** The queue's and the admission's sizes, read when Prometheus scrapes. */
+    static void gauges(MeterRegistry registry, Supplier<Number> queuedPairs, Supplier<Number> queuedRequests,
+            Supplier<Number> admittedPairs) {
+        Gauge.builder("reranker.queue.pairs", queuedPairs).description("Pairs waiting for a batch")
+                .register(registry);
+        Gauge.builder("reranker.queue.requests", queuedRequests).description("Requests with pairs waiting")
+                .register(registry);
+        Gauge.builder("reranker.admitted.pairs", admittedPairs)
+                .description("Pairs admitted and not yet scored (what max-queued-pairs bounds)").register(registry);
+    }
+
     void batch(int pairs, long paddedTokens, long realTokens, long nanos) {
         batchPairs.record(pairs);
-        batchTokens.record(paddedTokens);
+        batchTokens.record((double) paddedTokens);
         paddingRatio.record(realTokens == 0 ? 1.0 : (double) paddedTokens / realTokens);
-        this.paddedTokens.increment(paddedTokens);
-        this.realTokens.increment(realTokens);
+        this.paddedTokens.increment((double) paddedTokens);
+        this.realTokens.increment((double) realTokens);
         inference.record(nanos, TimeUnit.NANOSECONDS);
         pairsScored.increment(pairs);
     }

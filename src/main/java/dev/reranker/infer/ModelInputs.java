@@ -37,7 +37,7 @@ record ModelInputs(OnnxJavaType idsType, OnnxJavaType maskType, OnnxJavaType typ
 
     private static OnnxJavaType integerType(NodeInfo node) {
         if (!(node.getInfo() instanceof TensorInfo tensor)
-                || tensor.type != OnnxJavaType.INT64 && tensor.type != OnnxJavaType.INT32) {
+                || (tensor.type != OnnxJavaType.INT64 && tensor.type != OnnxJavaType.INT32)) {
             throw new IllegalArgumentException("input '" + node.getName() + "' must be an int64 or int32 tensor, found "
                     + node.getInfo());
         }

@@ -54,6 +54,7 @@ public final class OrtEnvironmentRelease {
     }
 
     /** Releases the native environment now, once every session is closed; only where the release was deferred. */
+    @SuppressWarnings("DoNotCall") // the hook's work, on purpose on this thread: the drain is over, the JVM is exiting
     public static synchronized void releaseNow() {
         for (Thread hook : DEFERRED) {
             hook.run();
@@ -71,9 +72,9 @@ public final class OrtEnvironmentRelease {
             Field field = hooks.getDeclaredField("hooks");
             field.setAccessible(true);
             synchronized (hooks) {
-                Map<Thread, Thread> map = (Map<Thread, Thread>) field.get(null);
-                Map<Thread, Thread> copy = new IdentityHashMap<>(map);
-                return copy.keySet();
+                // The JVM keeps its hooks in an IdentityHashMap; a copy is taken under the JVM's own lock.
+                IdentityHashMap<Thread, Thread> map = (IdentityHashMap<Thread, Thread>) field.get(null);
+                return new IdentityHashMap<>(map).keySet();
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.warnf("Cannot defer ONNX Runtime's shutdown hook (%s): on SIGTERM it may release the runtime"

@@ -12,7 +12,7 @@ import io.micrometer.core.instrument.binder.BaseUnits;
 
 /** What the lifecycle reports to Prometheus: model load times, time to first readiness, resident memory. */
 @Singleton
-public class LifecycleMetrics {
+class LifecycleMetrics {
 
     private final Timer loads;
     private volatile double timeToReadySeconds = Double.NaN;

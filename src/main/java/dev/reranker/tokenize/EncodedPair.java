@@ -6,6 +6,8 @@ package dev.reranker.tokenize;
  * @param ids      token ids
  * @param typeIds  token type ids (segment ids), same length as ids
  */
+// Arrays on purpose: hot-path carriers of token ids, never compared or hashed.
+@SuppressWarnings("ArrayRecordComponent")
 public record EncodedPair(int[] ids, int[] typeIds) {
 
     public int length() {

@@ -9,6 +9,8 @@ package dev.reranker.tokenize;
  * @param charsSeen   characters the tokenizer was given; less than the text's length when cut
  * @param textLength  length of the original text in chars
  */
+// Arrays on purpose: hot-path carriers of token ids, never compared or hashed.
+@SuppressWarnings("ArrayRecordComponent")
 public record EncodedText(int[] ids, int[] starts, int[] ends, int charsSeen, int textLength) {
 
     public int length() {

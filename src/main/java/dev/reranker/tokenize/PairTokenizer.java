@@ -211,7 +211,7 @@ public final class PairTokenizer implements AutoCloseable {
         if (limits.maxDocTokens() > 0 && second.length > limits.maxDocTokens()) {
             second = keep(second, limits.maxDocTokens(), limits.side());
         }
-        int[] kept = kept(first.length, second.length, query.cut() || document.cut() && second == document.ids(),
+        int[] kept = kept(first.length, second.length, query.cut() || (document.cut() && second == document.ids()),
                 limits);
         return template.assemble(keep(first, kept[0], limits.side()), keep(second, kept[1], limits.side()));
     }

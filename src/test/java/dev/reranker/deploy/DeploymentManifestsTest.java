@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -311,7 +310,7 @@ class DeploymentManifestsTest {
         given().get("/q/health/ready").then().statusCode(200);
         String metrics = given().get("/q/metrics").asString();
         Set<String> exported = new HashSet<>();
-        for (String line : metrics.split("\n")) {
+        for (String line : metrics.split("\n", -1)) {
             if (!line.startsWith("#") && !line.isBlank()) {
                 exported.add(line.split("[{ ]", 2)[0]);
             }
@@ -347,7 +346,7 @@ class DeploymentManifestsTest {
     void theDockerfileExposesThePortAndRunsAsNonRoot() {
         Dockerfile docker = dockerfile();
         assertTrue(docker.expose().contains(application.getProperty("quarkus.http.port")), "EXPOSE " + docker.expose());
-        assertEquals("1001", docker.user().split(":")[0], "the image runs as uid 1001");
+        assertEquals("1001", docker.user().split(":", -1)[0], "the image runs as uid 1001");
     }
 
     // ---- helpers ----
@@ -390,8 +389,7 @@ class DeploymentManifestsTest {
         for (Manifest d : deployments.values()) {
             JsonNode labels = d.doc().path("spec").path("template").path("metadata").path("labels");
             boolean all = true;
-            for (Iterator<Map.Entry<String, JsonNode>> it = selector.fields(); it.hasNext();) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : selector.properties()) {
                 all &= labels.path(e.getKey()).asText().equals(e.getValue().asText());
             }
             if (all) {
@@ -403,7 +401,7 @@ class DeploymentManifestsTest {
 
     private static void collect(JsonNode node, String field, List<String> out) {
         if (node.isObject()) {
-            node.fields().forEachRemaining(e -> {
+            node.properties().forEach(e -> {
                 if (e.getKey().equals(field) && e.getValue().isTextual()) {
                     out.add(e.getValue().asText());
                 } else {
@@ -430,7 +428,7 @@ class DeploymentManifestsTest {
         Set<String> expose = new HashSet<>();
         String user = "";
         Pattern assignment = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=(\"[^\"]*\"|\\S*)");
-        for (String line : text.split("\n")) {
+        for (String line : text.split("\n", -1)) {
             String trimmed = line.trim();
             if (trimmed.startsWith("ENV ")) {
                 Matcher m = assignment.matcher(trimmed.substring(4));

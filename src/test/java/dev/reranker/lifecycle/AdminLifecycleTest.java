@@ -27,7 +27,6 @@ import dev.reranker.engine.ModelSlot;
 import dev.reranker.support.Poll;
 import dev.reranker.support.Ready;
 import dev.reranker.support.Reference;
-import dev.reranker.support.RunnerSwap;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -63,7 +62,7 @@ class AdminLifecycleTest {
 
     @AfterEach
     void restoreDemoModel() {
-        if (!"tiny-xlmr-demo".equals(slot.model().map(m -> m.descriptor().name()).orElse(null))) {
+        if (!"tiny-xlmr-demo".equals(slot.snapshot().served().map(m -> m.descriptor().name()).orElse(null))) {
             admin().post("/admin/model/load").then().statusCode(200);
         }
     }
@@ -152,7 +151,7 @@ class AdminLifecycleTest {
 
     @Test
     void anInferenceFailureFailsOnlyItsBatch() {
-        try (RunnerSwap swap = new RunnerSwap(slot)) {
+        try (RunnerSwap swap = new RunnerSwap()) {
             AtomicInteger batches = new AtomicInteger();
             swap.failure = pairs -> batches.getAndIncrement() == 0 ? new IllegalStateException("CUDA error: injected")
                     : null;
@@ -170,7 +169,7 @@ class AdminLifecycleTest {
 
     @Test
     void aStuckWorkerTurnsLivenessDown() throws Exception {
-        try (RunnerSwap swap = new RunnerSwap(slot).hold()) {
+        try (RunnerSwap swap = new RunnerSwap().hold()) {
             CompletableFuture<Integer> stuck = CompletableFuture.supplyAsync(AdminLifecycleTest::rerank);
             Poll.until("the batch is running", () -> swap.entered.getCount() == 0);
             given().get("/q/health/live").then().statusCode(200);
@@ -196,6 +195,6 @@ class AdminLifecycleTest {
                 .then().statusCode(200).extract().jsonPath().getString("[0].score");
         assertEquals(Double.parseDouble(xlmrScores), Double.parseDouble(externalScores), 1e-5,
                 "same weights behind external data");
-        assertTrue(slot.model().isPresent());
+        assertTrue(slot.snapshot().served().isPresent());
     }
 }

@@ -50,7 +50,7 @@ class IdleUnloadTest {
     @Test
     void idleReleasesTheSessionAndTheNextRequestLoadsItAgain() {
         float before = logit();
-        Poll.until("the model is released for idleness", () -> slot.state() == ServiceState.IDLE);
+        Poll.until("the model is released for idleness", () -> slot.snapshot().state() == ServiceState.IDLE);
         given().get("/info").then().body("state", equalTo("idle")).body("idle_unload_ms", equalTo(400));
         given().get("/q/health/ready").then().statusCode(200);
         given().get("/health").then().statusCode(200);

@@ -21,10 +21,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.reranker.batch.BatchScheduler;
-import dev.reranker.engine.ModelSlot;
 import dev.reranker.support.Poll;
 import dev.reranker.support.Ready;
-import dev.reranker.support.RunnerSwap;
+import dev.reranker.lifecycle.RunnerSwap;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -45,9 +44,6 @@ class BackPressureTest {
     }
 
     @Inject
-    ModelSlot slot;
-
-    @Inject
     BatchScheduler scheduler;
 
     @BeforeEach
@@ -62,7 +58,7 @@ class BackPressureTest {
 
     @Test
     void aFullQueueAnswers429WithRetryAfterAtOnce() throws Exception {
-        try (RunnerSwap swap = new RunnerSwap(slot).hold()) {
+        try (RunnerSwap swap = new RunnerSwap().hold()) {
             CompletableFuture<Integer> held = CompletableFuture.supplyAsync(() -> rerank(10).statusCode());
             Poll.until("ten pairs are admitted", () -> scheduler.admittedPairs() == 10);
             long start = System.nanoTime();
@@ -80,7 +76,7 @@ class BackPressureTest {
 
     @Test
     void aRequestThatDoesNotFitIsRefusedAfterParsing() throws Exception {
-        try (RunnerSwap swap = new RunnerSwap(slot).hold()) {
+        try (RunnerSwap swap = new RunnerSwap().hold()) {
             CompletableFuture<Integer> held = CompletableFuture.supplyAsync(() -> rerank(6).statusCode());
             Poll.until("six pairs are admitted", () -> scheduler.admittedPairs() == 6);
             rerank(5).then().statusCode(429).header("Retry-After", "1").body("error_type", equalTo("overloaded"))
@@ -92,7 +88,7 @@ class BackPressureTest {
 
     @Test
     void aRequestWaitingPastTheTimeoutGets503AndLeavesTheQueue() throws Exception {
-        try (RunnerSwap swap = new RunnerSwap(slot).hold()) {
+        try (RunnerSwap swap = new RunnerSwap().hold()) {
             long start = System.nanoTime();
             rerank(3).then().statusCode(503).body("error_type", equalTo("overloaded"))
                     .body("error", containsString("timed out after 1000 ms")).header("Retry-After", "1");
@@ -107,7 +103,7 @@ class BackPressureTest {
 
     @Test
     void aCancelledRequestsPairsAreNotComputed() throws Exception {
-        try (RunnerSwap swap = new RunnerSwap(slot).hold()) {
+        try (RunnerSwap swap = new RunnerSwap().hold()) {
             CompletableFuture<Integer> first = CompletableFuture.supplyAsync(() -> rerank(2).statusCode());
             Poll.until("the first batch holds the worker", () -> swap.entered.getCount() == 0);
             // A client that sends its request and goes away before the answer.

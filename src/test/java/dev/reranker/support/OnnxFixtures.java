@@ -184,7 +184,7 @@ public final class OnnxFixtures {
     private static void varint(ByteArrayOutputStream out, long value) {
         long v = value;
         while ((v & ~0x7FL) != 0) {
-            out.write((int) (v & 0x7F | 0x80));
+            out.write((int) ((v & 0x7F) | 0x80));
             v >>>= 7;
         }
         out.write((int) v);

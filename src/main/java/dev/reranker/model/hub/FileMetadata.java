@@ -11,5 +11,5 @@ import java.util.OptionalLong;
  * @param location where to GET the bytes: the CDN URL of a redirect, else the resolve URL itself
  * @param sameHost whether location is on the Hub's own host, so the token may travel with the request
  */
-public record FileMetadata(String etag, OptionalLong size, URI location, boolean sameHost) {
+record FileMetadata(String etag, OptionalLong size, URI location, boolean sameHost) {
 }

@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  * @param tokenizer     tokenizer.json
  * @param supportFiles  config.json, tokenizer_config.json, special_tokens_map.json where present
  */
-public record FileSelection(String onnx, String tokenizer, List<String> supportFiles) {
+record FileSelection(String onnx, String tokenizer, List<String> supportFiles) {
 
     static final List<String> DEFAULT_ONNX = List.of("model.onnx", "onnx/model.onnx");
     private static final List<String> CONFIGS = List.of("config.json", "tokenizer_config.json",

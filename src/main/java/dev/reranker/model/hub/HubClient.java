@@ -34,7 +34,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * Redirects are followed by hand: relative ones (a renamed repository) keep the token, a redirect to another host
  * (the CDN's signed URL) is where the bytes are and gets no token, as in huggingface_hub.
  */
-public class HubClient {
+class HubClient {
 
     private static final Logger LOG = Logger.getLogger(HubClient.class);
     private static final ObjectMapper JSON = new ObjectMapper();

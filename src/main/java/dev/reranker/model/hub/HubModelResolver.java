@@ -46,6 +46,8 @@ public final class HubModelResolver {
     }
 
     /**
+     * The files of {@code repo} on disk, from the cache when it holds them, else fetched into it.
+     *
      * @param repo     repository and revision
      * @param onnxFile reranker.model.file, when set
      * @param name     the name to report; default: the repository id
@@ -212,7 +214,7 @@ public final class HubModelResolver {
             return null;
         }
         List<String> parts = new ArrayList<>();
-        for (String part : (dir + location).split("/")) {
+        for (String part : (dir + location).split("/", -1)) {
             if (part.isEmpty() || part.equals(".")) {
                 continue;
             }

@@ -21,7 +21,7 @@ import java.util.Set;
  * TensorProto.external_data (13) of StringStringEntryProto key (1) / value (2). Weight bytes inside the graph are
  * skipped, not read: the file is mapped, so only the pages holding structure are touched.
  */
-public final class OnnxExternalData {
+final class OnnxExternalData {
 
     private static final int VARINT = 0;
     private static final int FIXED64 = 1;

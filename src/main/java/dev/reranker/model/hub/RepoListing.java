@@ -9,5 +9,5 @@ import java.util.OptionalLong;
  * @param commit the commit the revision resolved to ("sha")
  * @param files  repository path ("rfilename") to size in bytes, when the Hub said ("size", else "lfs.size")
  */
-public record RepoListing(String commit, Map<String, OptionalLong> files) {
+record RepoListing(String commit, Map<String, OptionalLong> files) {
 }

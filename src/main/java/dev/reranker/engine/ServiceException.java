@@ -1,16 +1,19 @@
 package dev.reranker.engine;
 
-/** A request the engine could not score, with a message fit for the client. */
-public class RerankException extends RuntimeException {
+/**
+ * A request the service could not serve, with a message fit for the client and the kind of failure; each wire format
+ * maps the kind to its own status and body.
+ */
+public class ServiceException extends RuntimeException {
 
     private final ErrorKind kind;
     private final long retryAfterSeconds;
 
-    public RerankException(ErrorKind kind, String message) {
+    public ServiceException(ErrorKind kind, String message) {
         this(kind, message, 0, null);
     }
 
-    public RerankException(ErrorKind kind, String message, long retryAfterSeconds, Throwable cause) {
+    public ServiceException(ErrorKind kind, String message, long retryAfterSeconds, Throwable cause) {
         super(message, cause);
         this.kind = kind;
         this.retryAfterSeconds = retryAfterSeconds;
