@@ -89,7 +89,8 @@ class CohereRerankResource {
         List<CohereRerankResponse.Result> results = new ArrayList<>(topN);
         for (Ranked r : result.ranked().subList(0, topN)) {
             results.add(new CohereRerankResponse.Result(r.index(), r.score(),
-                    withDocuments ? new CohereRerankResponse.Document(documents.get(r.index())) : null, r.bestWindow()));
+                    withDocuments ? new CohereRerankResponse.Document(documents.get(r.index())) : null,
+                    r.bestWindow()));
         }
         // Cohere counts every chunk of a split document as a document.
         long searchUnits = Math.max(1, (result.pairs() + DOCUMENTS_PER_SEARCH_UNIT - 1) / DOCUMENTS_PER_SEARCH_UNIT);

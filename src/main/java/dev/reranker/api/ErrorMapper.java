@@ -117,7 +117,8 @@ class ErrorMapper {
             context.response().setStatusCode(500).end();
             return;
         }
-        context.response().setStatusCode(problem.status()).putHeader(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON);
+        context.response().setStatusCode(problem.status()).putHeader(HttpHeaders.CONTENT_TYPE,
+                MediaType.APPLICATION_JSON);
         headers(problem, (name, value) -> context.response().putHeader(name, value));
         context.response().end(Buffer.buffer(body));
     }

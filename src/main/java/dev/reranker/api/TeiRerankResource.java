@@ -45,7 +45,8 @@ class TeiRerankResource {
         boolean withText = Boolean.TRUE.equals(body.returnText());
         return Uni.createFrom().completionStage(call::result)
                 .onCancellation().invoke(call::cancel)
-                .map(result -> TimingHeaders.add(Response.ok(ranks(result, body.texts(), raw, withText)), result).build());
+                .map(result -> TimingHeaders.add(Response.ok(ranks(result, body.texts(), raw, withText)), result)
+                        .build());
     }
 
     private static List<TeiRank> ranks(RerankResult result, List<String> texts, boolean raw, boolean withText) {

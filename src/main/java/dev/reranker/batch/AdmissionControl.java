@@ -5,7 +5,8 @@ package dev.reranker.batch;
  * back-pressure. Lock-free on purpose (atomics only): it runs on the HTTP event loop for every request, also for
  * those it refuses, and must never wait for the queue's lock while a worker holds it.
  *
- * <p>{@link PairBudget} counts pairs against reranker.batch.max-queued-pairs. Another policy (admission by the
+ * <p>
+ * {@link PairBudget} counts pairs against reranker.batch.max-queued-pairs. Another policy (admission by the
  * time the admitted work will take to compute, say) replaces it without touching the queue or the workers.
  */
 interface AdmissionControl {

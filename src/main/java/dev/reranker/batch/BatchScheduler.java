@@ -12,7 +12,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * parts, each the one owner of its state: {@link AdmissionControl} decides what is taken (atomics only), the
  * {@link PairQueue} holds what waits (under its lock), the {@link BatchWorkers} compute.
  *
- * <p>Back-pressure counts pairs: admission reserves a request's pairs and fails at once when the reserved total
+ * <p>
+ * Back-pressure counts pairs: admission reserves a request's pairs and fails at once when the reserved total
  * would pass max-queued-pairs.
  */
 public final class BatchScheduler implements AutoCloseable {
@@ -57,7 +58,7 @@ public final class BatchScheduler implements AutoCloseable {
      * Queues a request's pairs for scoring.
      *
      * @param reservation what {@link #admit} reserved for them
-     * @param runner      the model that computes them; pairs of different runners never share a batch
+     * @param runner the model that computes them; pairs of different runners never share a batch
      */
     public ScoringJob submit(Reservation reservation, BatchRunner runner, List<EncodedPair> pairs) {
         return queue.add(reservation, runner, pairs);

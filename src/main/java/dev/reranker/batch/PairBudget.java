@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * max-queued-pairs. A request larger than the whole budget is still taken when nothing else is reserved, so that
  * it can ever be served.
  *
- * <p>The reserved count and the closed flag share one atomic word, so that closing and reserving are ordered: once
+ * <p>
+ * The reserved count and the closed flag share one atomic word, so that closing and reserving are ordered: once
  * {@link #close()} returned, no reservation can succeed, and a drain that sees zero pairs reserved sees the last of
  * them.
  */

@@ -20,7 +20,8 @@ import dev.reranker.tokenize.EncodedPair;
  * by one lock; jobs' futures are completed after it is released, because their callbacks (building HTTP responses)
  * must not run under it.
  *
- * <p>A batch is cut when what waits would fill it, when the oldest pair has waited max-wait, or at once when no
+ * <p>
+ * A batch is cut when what waits would fill it, when the oldest pair has waited max-wait, or at once when no
  * admitted request is still being tokenized (nothing more is about to arrive, so waiting would only add latency).
  */
 final class PairQueue {

@@ -32,9 +32,11 @@ final class SchedulerMetrics {
         paddingRatio = DistributionSummary.builder("reranker.batch.padding.ratio")
                 .description("Padded tokens / real tokens per batch").register(registry);
         paddedTokens = Counter.builder("reranker.tokens.padded")
-                .description("Tokens fed to the model including padding; divided by reranker_tokens_real: padding ratio")
+                .description(
+                        "Tokens fed to the model including padding; divided by reranker_tokens_real: padding ratio")
                 .register(registry);
-        realTokens = Counter.builder("reranker.tokens.real").description("Tokens of the pairs computed, without padding")
+        realTokens = Counter.builder("reranker.tokens.real")
+                .description("Tokens of the pairs computed, without padding")
                 .register(registry);
         queueWait = Timer.builder("reranker.queue.wait").description("Time from enqueue to a request's first batch")
                 .publishPercentileHistogram().register(registry);

@@ -3,13 +3,13 @@ package dev.reranker.batch;
 /**
  * Limits of the scheduler; their bounds are declared on {@code RerankerConfig.Batch}.
  *
- * @param maxTokens       padded tokens (pairs x longest pair) a batch may hold
- * @param maxPairs        pairs a batch may hold
- * @param maxWaitNanos    how long the oldest pair may wait for company; 0 = one request per batch, unsorted,
- *                        ignoring the token budget (the per-request batching of a hand-written wrapper, kept
- *                        to measure what coalescing gains)
- * @param workers         batches computed at once
- * @param maxQueuedPairs  pairs admitted and not yet scored beyond which requests are refused
+ * @param maxTokens padded tokens (pairs x longest pair) a batch may hold
+ * @param maxPairs pairs a batch may hold
+ * @param maxWaitNanos how long the oldest pair may wait for company; 0 = one request per batch, unsorted,
+ *        ignoring the token budget (the per-request batching of a hand-written wrapper, kept
+ *        to measure what coalescing gains)
+ * @param workers batches computed at once
+ * @param maxQueuedPairs pairs admitted and not yet scored beyond which requests are refused
  */
 public record SchedulerSettings(int maxTokens, int maxPairs, long maxWaitNanos, int workers, int maxQueuedPairs) {
 

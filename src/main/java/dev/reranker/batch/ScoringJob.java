@@ -37,7 +37,9 @@ public final class ScoringJob {
         this.enqueuedAt = enqueuedAt;
     }
 
-    /** Completes with the logits, or exceptionally when the batch failed, the job was cancelled or the scheduler closed. */
+    /**
+     * Completes with the logits, or exceptionally when the batch failed, the job was cancelled or the scheduler closed.
+     */
     public CompletableFuture<float[]> result() {
         return result;
     }

@@ -75,7 +75,10 @@ public interface RerankerConfig {
 
     Admin admin();
 
-    /** Close the session after this long without a request (readiness stays UP; the next request reloads). Off when unset. */
+    /**
+     * Close the session after this long without a request (readiness stays UP; the next request reloads). Off when
+     * unset.
+     */
     Optional<Duration> idleUnload();
 
     Liveness liveness();
@@ -93,7 +96,9 @@ public interface RerankerConfig {
     Hub hub();
 
     interface Model {
-        /** Directory in Hugging Face layout (tokenizer.json, config.json, model.onnx or onnx/model.onnx). Wins over id. */
+        /**
+         * Directory in Hugging Face layout (tokenizer.json, config.json, model.onnx or onnx/model.onnx). Wins over id.
+         */
         Optional<String> path();
 
         /**
@@ -186,7 +191,10 @@ public interface RerankerConfig {
         @WithDefault("true")
         boolean memoryArena();
 
-        /** Whether idle intra-op threads spin before sleeping: lower latency, but they burn the cores tokenization needs. */
+        /**
+         * Whether idle intra-op threads spin before sleeping: lower latency, but they burn the cores tokenization
+         * needs.
+         */
         @WithDefault("true")
         boolean allowSpinning();
     }
@@ -236,7 +244,10 @@ public interface RerankerConfig {
         @WithDefault("25s")
         Duration drainTimeout();
 
-        /** After SIGTERM, readiness is DOWN at once but requests are still taken this long, while the platform stops routing. */
+        /**
+         * After SIGTERM, readiness is DOWN at once but requests are still taken this long, while the platform stops
+         * routing.
+         */
         @WithDefault("3s")
         Duration preStopDelay();
     }

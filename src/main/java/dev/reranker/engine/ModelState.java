@@ -7,14 +7,14 @@ import java.util.function.Supplier;
 /**
  * One consistent view of the served model (see {@link ModelSlot}).
  *
- * @param state          where the model is in its life
- * @param model          what serves, null when nothing does
- * @param accepting      whether new requests are taken (false from the second phase of a drain)
- * @param failure        why loading failed, when it did
- * @param loadedAt       epoch milliseconds when the served model was swapped in; 0 before
- * @param loadingDetail  what loading is doing now (a download's progress), for the startup probe
- * @param reloader       how the next request loads the model again after it was released for idleness
- * @param reloadsAfterIdle  times a request found the model released for idleness and waited for it to load again
+ * @param state where the model is in its life
+ * @param model what serves, null when nothing does
+ * @param accepting whether new requests are taken (false from the second phase of a drain)
+ * @param failure why loading failed, when it did
+ * @param loadedAt epoch milliseconds when the served model was swapped in; 0 before
+ * @param loadingDetail what loading is doing now (a download's progress), for the startup probe
+ * @param reloader how the next request loads the model again after it was released for idleness
+ * @param reloadsAfterIdle times a request found the model released for idleness and waited for it to load again
  */
 public record ModelState(ServiceState state, ServingModel model, boolean accepting, String failure, long loadedAt,
         String loadingDetail, Supplier<CompletableFuture<ServingModel>> reloader, int reloadsAfterIdle) {
@@ -45,6 +45,7 @@ public record ModelState(ServiceState state, ServingModel model, boolean accepti
     }
 
     ModelState reloaded() {
-        return new ModelState(state, model, accepting, failure, loadedAt, loadingDetail, reloader, reloadsAfterIdle + 1);
+        return new ModelState(state, model, accepting, failure, loadedAt, loadingDetail, reloader,
+                reloadsAfterIdle + 1);
     }
 }

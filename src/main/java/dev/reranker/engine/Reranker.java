@@ -183,7 +183,8 @@ public class Reranker {
             try {
                 encoded.addAll(task.get());
             } catch (ExecutionException e) {
-                throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+                throw e.getCause() instanceof RuntimeException runtime ? runtime
+                        : new IllegalStateException(e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while tokenizing", e);
@@ -228,7 +229,8 @@ public class Reranker {
             }
             DocumentWindow winner = windows.get(best);
             BestWindow window = windows.size() > 1
-                    ? new BestWindow(winner.charStart(), winner.charEnd(), best, windows.size()) : null;
+                    ? new BestWindow(winner.charStart(), winner.charEnd(), best, windows.size())
+                    : null;
             ranked[d] = Ranked.of(d, logits[at + best], window);
             at += windows.size();
         }

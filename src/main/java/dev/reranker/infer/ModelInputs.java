@@ -42,8 +42,9 @@ record ModelInputs(OnnxJavaType idsType, OnnxJavaType maskType, OnnxJavaType typ
                     + node.getInfo());
         }
         if (tensor.getShape().length != 2) {
-            throw new IllegalArgumentException("input '" + node.getName() + "' must have shape [batch, sequence], found "
-                    + java.util.Arrays.toString(tensor.getShape()));
+            throw new IllegalArgumentException(
+                    "input '" + node.getName() + "' must have shape [batch, sequence], found "
+                            + java.util.Arrays.toString(tensor.getShape()));
         }
         return tensor.type;
     }

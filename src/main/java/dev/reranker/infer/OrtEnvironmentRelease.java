@@ -4,7 +4,6 @@ import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import org.jboss.logging.Logger;
@@ -19,7 +18,8 @@ import ai.onnxruntime.OrtLoggingLevel;
  * bench/drain.sh). This class takes that hook out of the JVM's list when the environment is created and
  * runs it after the drain instead.
  *
- * <p>The JVM keeps its hooks in a private field of {@code java.lang.ApplicationShutdownHooks}; reading it
+ * <p>
+ * The JVM keeps its hooks in a private field of {@code java.lang.ApplicationShutdownHooks}; reading it
  * needs {@code --add-opens java.base/java.lang=ALL-UNNAMED}, which the packaged jar's manifest carries
  * (Quarkus puts it there for its own extensions).
  * Without it the hook stays where it is, with one WARN line.

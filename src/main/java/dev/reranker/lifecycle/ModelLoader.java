@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 
 import dev.reranker.batch.BatchRunner;
 import dev.reranker.config.RerankerConfig;
+import dev.reranker.config.TruncationSide;
 import dev.reranker.engine.ModelDescriptor;
 import dev.reranker.engine.ServingModel;
 import dev.reranker.infer.OnnxScorer;
@@ -31,7 +32,6 @@ import dev.reranker.model.hub.RepoRef;
 import dev.reranker.tokenize.EncodedPair;
 import dev.reranker.tokenize.PairLimits;
 import dev.reranker.tokenize.PairTokenizer;
-import dev.reranker.config.TruncationSide;
 import io.quarkus.runtime.LaunchMode;
 
 /** Turns configuration into a loaded, warmed-up model. */

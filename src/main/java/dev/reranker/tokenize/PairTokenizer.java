@@ -17,11 +17,13 @@ import dev.reranker.model.ModelLoadException;
 /**
  * Encodes query-document pairs with the model's own {@code tokenizer.json}.
  *
- * <p>Query and document are encoded separately without special tokens, cut, then placed between the
+ * <p>
+ * Query and document are encoded separately without special tokens, cut, then placed between the
  * special tokens the tokenizer's post-processor uses for a pair. That is what Hugging Face tokenizers
  * does for a pair internally, and it lets the query be encoded once per request, not once per document.
  *
- * <p>Thread-safe: the native tokenizer is immutable once built.
+ * <p>
+ * Thread-safe: the native tokenizer is immutable once built.
  */
 public final class PairTokenizer implements AutoCloseable {
 

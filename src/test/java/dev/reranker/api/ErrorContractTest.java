@@ -172,7 +172,8 @@ class ErrorContractTest {
     void teiValidationKeepsItsStatuses() {
         tei(given().contentType(ContentType.JSON).body(Map.of("query", "", "texts", List.of("a"))).post("/rerank"), 400,
                 "empty");
-        tei(given().contentType(ContentType.JSON).body("{\"query\": \"q\", \"texts\": [\"a\"], \"max_chunks_per_doc\": 0}")
+        tei(given().contentType(ContentType.JSON)
+                .body("{\"query\": \"q\", \"texts\": [\"a\"], \"max_chunks_per_doc\": 0}")
                 .post("/rerank"), 422, "validation").body("error", containsString("`max_chunks_per_doc`"));
     }
 }

@@ -36,10 +36,13 @@ class InfoHealthOpenApiTest {
     @Test
     void probesWhenReady() {
         given().get("/health").then().statusCode(200);
-        given().get("/q/health/started").then().statusCode(200).body("checks.find { it.name.startsWith('model-') }.data.state", equalTo("ready"));
+        given().get("/q/health/started").then().statusCode(200)
+                .body("checks.find { it.name.startsWith('model-') }.data.state", equalTo("ready"));
         given().get("/q/health/live").then().statusCode(200);
-        given().get("/q/health/ready").then().statusCode(200).body("checks.find { it.name == 'model-ready' }.data.model", equalTo("tiny-xlmr-demo"))
-                .body("checks.find { it.name == 'model-ready' }.data.device", equalTo("cpu")).body("checks.find { it.name == 'model-ready' }.data.max_length", equalTo(512));
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'model-ready' }.data.model", equalTo("tiny-xlmr-demo"))
+                .body("checks.find { it.name == 'model-ready' }.data.device", equalTo("cpu"))
+                .body("checks.find { it.name == 'model-ready' }.data.max_length", equalTo(512));
     }
 
     @Test

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.reranker.batch.BatchScheduler;
+import dev.reranker.lifecycle.RunnerSwap;
 import dev.reranker.support.Poll;
 import dev.reranker.support.Ready;
-import dev.reranker.lifecycle.RunnerSwap;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -65,7 +65,8 @@ class BackPressureTest {
             // Full: refused before the body is parsed.
             rerank(1).then().statusCode(429).header("Retry-After", "1").body("error_type", equalTo("overloaded"))
                     .body("error", containsString("queue is full"));
-            given().contentType(ContentType.JSON).body(Map.of("query", "q", "documents", List.of("a"))).post("/v2/rerank")
+            given().contentType(ContentType.JSON).body(Map.of("query", "q", "documents", List.of("a")))
+                    .post("/v2/rerank")
                     .then().statusCode(429).header("Retry-After", "1").body("message", containsString("overloaded"));
             assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(1), "refused at once");
             swap.open();

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.reranker.batch.BatchScheduler;
+import dev.reranker.lifecycle.RunnerSwap;
 import dev.reranker.support.Poll;
 import dev.reranker.support.Ready;
-import dev.reranker.lifecycle.RunnerSwap;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 

@@ -6,10 +6,10 @@ import java.util.Map;
 import dev.reranker.config.RerankerConfig;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.EnvConfigSource;
+import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.config.validator.BeanValidationConfigValidatorImpl;
-import io.smallrye.config.PropertiesConfigSource;
 
 /**
  * RerankerConfig as the application maps and validates it, fed from a made-up environment instead of the real one.

@@ -113,7 +113,8 @@ public final class OnnxFixtures {
         Files.write(file, model.toByteArray());
     }
 
-    private static void node(ByteArrayOutputStream graph, String op, String[] inputs, String output, byte[]... attributes)
+    private static void node(ByteArrayOutputStream graph, String op, String[] inputs, String output,
+            byte[]... attributes)
             throws IOException {
         ByteArrayOutputStream node = new ByteArrayOutputStream();
         for (String input : inputs) {

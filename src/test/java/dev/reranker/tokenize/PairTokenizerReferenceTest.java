@@ -51,7 +51,8 @@ class PairTokenizerReferenceTest {
     @MethodSource("cases")
     void encodesLikeHuggingFace(int number, Reference.Case c) {
         PairTokenizer tokenizer = c.model().equals("tiny-bert") ? bert : xlmr;
-        PairLimits limits = new PairLimits(c.maxLength(), Truncation.valueOf(c.truncation().toUpperCase(Locale.ROOT)), true,
+        PairLimits limits = new PairLimits(c.maxLength(), Truncation.valueOf(c.truncation().toUpperCase(Locale.ROOT)),
+                true,
                 TruncationSide.RIGHT, 0);
         EncodedText query = tokenizer.encodeQuery(c.query(), limits);
         for (int d = 0; d < c.documents().size(); d++) {

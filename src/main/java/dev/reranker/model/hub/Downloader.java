@@ -257,7 +257,8 @@ final class Downloader {
     private void underLock(HubCache cache, String etag, String label, IoAction action) throws IOException {
         Path lockFile = cache.lock(etag);
         Files.createDirectories(lockFile.getParent());
-        ReentrantLock local = LOCKS_IN_THIS_PROCESS.computeIfAbsent(lockFile.toAbsolutePath(), p -> new ReentrantLock());
+        ReentrantLock local = LOCKS_IN_THIS_PROCESS.computeIfAbsent(lockFile.toAbsolutePath(),
+                p -> new ReentrantLock());
         if (!local.tryLock()) {
             waiting(label, cache);
             local.lock();

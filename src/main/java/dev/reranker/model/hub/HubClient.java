@@ -144,7 +144,8 @@ class HubClient {
             throws IOException {
         URI current = uri;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(current).method(method, HttpRequest.BodyPublishers.noBody())
+            HttpRequest.Builder request = HttpRequest.newBuilder(current)
+                    .method(method, HttpRequest.BodyPublishers.noBody())
                     .timeout(settings.readTimeout()).header("User-Agent", USER_AGENT)
                     .header("Accept-Encoding", "identity");
             authorize(request);
@@ -222,8 +223,9 @@ class HubClient {
                             + (settings.token().isEmpty() ? "; set HF_TOKEN to a token with access to it"
                                     : " for the token in HF_TOKEN");
             case 404 -> switch (code) {
-                case "RevisionNotFound" -> "Revision '" + repo.revision() + "' (reranker.model.revision) does not exist in "
-                        + repo.id() + " on " + where;
+                case "RevisionNotFound" ->
+                    "Revision '" + repo.revision() + "' (reranker.model.revision) does not exist in "
+                            + repo.id() + " on " + where;
                 case "EntryNotFound" -> "The Hub lists a file of " + repo + " that it then cannot find; try again";
                 default -> "Repository " + repo.id() + " was not found on " + where
                         + " (reranker.model.id / RERANKER_MODEL_ID)";

@@ -48,9 +48,9 @@ public final class HubModelResolver {
     /**
      * The files of {@code repo} on disk, from the cache when it holds them, else fetched into it.
      *
-     * @param repo     repository and revision
+     * @param repo repository and revision
      * @param onnxFile reranker.model.file, when set
-     * @param name     the name to report; default: the repository id
+     * @param name the name to report; default: the repository id
      */
     public ModelFiles resolve(RepoRef repo, Optional<String> onnxFile, Optional<String> name) {
         HubCache cache = new HubCache(settings.cacheDir(), repo);

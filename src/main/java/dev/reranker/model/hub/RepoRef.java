@@ -7,7 +7,7 @@ import dev.reranker.model.ModelLoadException;
 /**
  * A model repository on the Hub and the revision asked for.
  *
- * @param id       {@code org/name} or {@code name}
+ * @param id {@code org/name} or {@code name}
  * @param revision branch, tag or commit
  */
 public record RepoRef(String id, String revision) {
