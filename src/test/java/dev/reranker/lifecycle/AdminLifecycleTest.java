@@ -45,7 +45,7 @@ class AdminLifecycleTest {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("reranker.admin.key", "admin-secret", "reranker.liveness.max-batch-time", "1s",
+            return Map.of("reranker.admin.key", "admin-secret", "reranker.liveness.max-batch-time", "300ms",
                     "reranker.device", "auto");
         }
     }
@@ -173,9 +173,9 @@ class AdminLifecycleTest {
             CompletableFuture<Integer> stuck = CompletableFuture.supplyAsync(AdminLifecycleTest::rerank);
             Poll.until("the batch is running", () -> swap.entered.getCount() == 0);
             given().get("/q/health/live").then().statusCode(200);
-            Thread.sleep(1200);
+            Thread.sleep(500);
             given().get("/q/health/live").then().statusCode(503)
-                    .body("checks.find { it.name == 'model-live' }.data.stuck_batch_ms", greaterThan(1000));
+                    .body("checks.find { it.name == 'model-live' }.data.stuck_batch_ms", greaterThan(300));
             swap.open();
             assertEquals(200, stuck.get(10, TimeUnit.SECONDS));
         }
