@@ -24,8 +24,8 @@ import dev.reranker.batch.BatchScheduler;
 import dev.reranker.lifecycle.RunnerSwap;
 import dev.reranker.support.Poll;
 import dev.reranker.support.Ready;
+import dev.reranker.support.SmallQueueWithKeysProfile;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
@@ -33,15 +33,8 @@ import io.restassured.response.Response;
 
 /** A small queue and a short timeout: 429 at once, 503 on timeout, nothing computed for a client that left. */
 @QuarkusTest
-@TestProfile(BackPressureTest.Profile.class)
+@TestProfile(SmallQueueWithKeysProfile.class)
 class BackPressureTest {
-
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("reranker.batch.max-queued-pairs", "10", "reranker.request-timeout", "1s");
-        }
-    }
 
     @Inject
     BatchScheduler scheduler;
@@ -52,7 +45,7 @@ class BackPressureTest {
     }
 
     private static Response rerank(int documents) {
-        return given().contentType(ContentType.JSON)
+        return given().contentType(ContentType.JSON).auth().oauth2(SmallQueueWithKeysProfile.KEY)
                 .body(Map.of("query", "q", "texts", Collections.nCopies(documents, "some text"))).post("/rerank");
     }
 
@@ -65,7 +58,8 @@ class BackPressureTest {
             // Full: refused before the body is parsed.
             rerank(1).then().statusCode(429).header("Retry-After", "1").body("error_type", equalTo("overloaded"))
                     .body("error", containsString("queue is full"));
-            given().contentType(ContentType.JSON).body(Map.of("query", "q", "documents", List.of("a")))
+            given().contentType(ContentType.JSON).auth().oauth2(SmallQueueWithKeysProfile.KEY)
+                    .body(Map.of("query", "q", "documents", List.of("a")))
                     .post("/v2/rerank")
                     .then().statusCode(429).header("Retry-After", "1").body("message", containsString("overloaded"));
             assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(1), "refused at once");
@@ -112,6 +106,7 @@ class BackPressureTest {
             try (Socket socket = new Socket("localhost", RestAssured.port)) {
                 OutputStream out = socket.getOutputStream();
                 out.write(("POST /rerank HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Authorization: Bearer " + SmallQueueWithKeysProfile.KEY + "\r\n"
                         + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
                         .getBytes(StandardCharsets.UTF_8));
                 out.flush();
