@@ -97,13 +97,15 @@ public interface RerankerConfig {
 
     interface Model {
         /**
-         * Directory in Hugging Face layout (tokenizer.json, config.json, model.onnx or onnx/model.onnx). Wins over id.
+         * Directory in Hugging Face layout (tokenizer.json, config.json, and model.onnx / onnx/model.onnx or
+         * model.safetensors). Wins over id.
          */
         Optional<String> path();
 
         /**
          * Hugging Face Hub repository to serve when no path is set, e.g. BAAI/bge-reranker-v2-m3 (env
-         * RERANKER_MODEL_ID): its ONNX file, external data and tokenizer are downloaded into cache-dir.
+         * RERANKER_MODEL_ID): its ONNX file and external data (or, without ONNX, its safetensors weights and
+         * config.json) and tokenizer are downloaded into cache-dir.
          */
         Optional<String> id();
 
@@ -119,6 +121,20 @@ public interface RerankerConfig {
 
         /** Name reported by /info and echoed by the Cohere routes; default: the directory name or the repository id. */
         Optional<String> name();
+
+        /**
+         * Which weights to serve: auto (the ONNX graph when the directory or repository has one, else
+         * model.safetensors), onnx, or safetensors (the graph is built from config.json and the weights).
+         */
+        @WithDefault("auto")
+        ModelFormat format();
+
+        /**
+         * Where a graph built from safetensors goes when the directory holding the weights is not writable (it is
+         * written beside them otherwise).
+         */
+        @WithDefault("${XDG_CACHE_HOME:${user.home}/.cache}/reranker-service/graphs")
+        String graphCacheDir();
     }
 
     /**

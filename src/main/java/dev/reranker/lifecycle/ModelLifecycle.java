@@ -100,10 +100,9 @@ class ModelLifecycle implements ModelAdministration {
             if (resolved.demo()) {
                 LOG.warnf("No reranker.model.path or reranker.model.id configured: serving the embedded demo model"
                         + " %s, a 2.5 MB toy cross-encoder trained for seconds whose scores mean nothing. To serve"
-                        + " bge-reranker-v2-m3, start with RERANKER_MODEL_ID set to a Hub repository holding an ONNX"
-                        + " export of it, or export it with `optimum-cli export onnx --model BAAI/bge-reranker-v2-m3"
-                        + " --task text-classification /models/bge-reranker-v2-m3` and start with"
-                        + " RERANKER_MODEL_PATH=/models/bge-reranker-v2-m3 (RERANKER_MAX_LENGTH up to 8192).",
+                        + " bge-reranker-v2-m3, start with RERANKER_MODEL_ID=BAAI/bge-reranker-v2-m3, or with"
+                        + " RERANKER_MODEL_PATH set to a directory holding it (safetensors or an ONNX export;"
+                        + " RERANKER_MAX_LENGTH up to 8192).",
                         resolved.name());
             }
             slot.loadingDetail("Loading " + resolved.onnxFile());

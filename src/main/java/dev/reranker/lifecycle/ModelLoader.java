@@ -68,7 +68,8 @@ class ModelLoader {
         }
         if (id.isPresent()) {
             RepoRef repo = new RepoRef(id.get(), config.model().revision());
-            return new HubModelResolver(HubSettings.from(config), progress).resolve(repo, file, config.model().name());
+            return new HubModelResolver(HubSettings.from(config), progress).resolve(repo, file, config.model().name(),
+                    config.model().format(), Path.of(config.model().graphCacheDir()));
         }
         try {
             return ModelLocator.demo(Files.createTempDirectory("reranker-demo-"));
@@ -79,7 +80,8 @@ class ModelLoader {
 
     /** Resolves a model directory named at runtime (the admin API's load). */
     public ModelFiles resolveLocal(String path, Optional<String> file) {
-        return ModelLocator.local(Path.of(path), file, config.model().name());
+        return ModelLocator.local(Path.of(path), file, config.model().name(), config.model().format(),
+                Path.of(config.model().graphCacheDir()));
     }
 
     /** Loads tokenizer and session and runs one warm-up inference; fails with one clear message. */

@@ -8,6 +8,10 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 
+import dev.reranker.config.ModelFormat;
+import dev.reranker.model.graph.PreparedGraph;
+import dev.reranker.model.graph.SafetensorsGraph;
+
 /**
  * Finds the files of a model in a Hugging Face style directory, or unpacks the embedded demo model.
  */
@@ -31,6 +35,53 @@ public final class ModelLocator {
      */
     public static ModelFiles local(Path directory, Optional<String> onnxFile, Optional<String> name) {
         Path dir = directory.toAbsolutePath().normalize();
+        Path tokenizer = requireTokenizer(dir);
+        Path onnx = onnxFile.map(f -> requireFile(dir, f)).orElseGet(() -> findDefaultOnnx(dir));
+        Path config = dir.resolve("config.json");
+        String reported = name.orElse(dir.getFileName() == null ? dir.toString() : dir.getFileName().toString());
+        return new ModelFiles(reported, dir.toString(), onnx, tokenizer,
+                Files.isRegularFile(config) ? Optional.of(config) : Optional.empty(), false);
+    }
+
+    /**
+     * As {@link #local(Path, Optional, Optional)}, serving the directory's safetensors weights through a graph built
+     * from them when {@code format} is safetensors, or auto and the directory has no ONNX graph (a
+     * {@code save_pretrained} directory). The graph is cached beside the weights, else under {@code graphCacheDir}.
+     */
+    public static ModelFiles local(Path directory, Optional<String> onnxFile, Optional<String> name,
+            ModelFormat format, Path graphCacheDir) {
+        Path dir = directory.toAbsolutePath().normalize();
+        if (!servesSafetensors(dir, onnxFile, format)) {
+            return local(dir, onnxFile, name);
+        }
+        Path tokenizer = requireTokenizer(dir);
+        if (!SafetensorsGraph.present(dir)) {
+            throw new ModelLoadException("Model directory " + dir + " has neither model.safetensors nor"
+                    + " model.safetensors.index.json (reranker.model.format=safetensors)");
+        }
+        PreparedGraph graph = SafetensorsGraph.prepare(dir, "reranker-graph",
+                SafetensorsGraph.fallbackDir(graphCacheDir, dir));
+        String reported = name.orElse(dir.getFileName() == null ? dir.toString() : dir.getFileName().toString());
+        return new ModelFiles(reported, dir.toString(), graph.graph(), tokenizer,
+                Optional.of(dir.resolve("config.json")), false);
+    }
+
+    private static boolean servesSafetensors(Path dir, Optional<String> onnxFile, ModelFormat format) {
+        return switch (format) {
+            case ONNX -> false;
+            case SAFETENSORS -> {
+                if (onnxFile.isPresent()) {
+                    throw new ModelLoadException("reranker.model.file names an ONNX file (" + onnxFile.get()
+                            + ") but reranker.model.format is safetensors; unset one of them");
+                }
+                yield true;
+            }
+            case AUTO -> onnxFile.isEmpty() && DEFAULT_ONNX.stream().noneMatch(f -> Files.isRegularFile(dir.resolve(f)))
+                    && SafetensorsGraph.present(dir);
+        };
+    }
+
+    private static Path requireTokenizer(Path dir) {
         if (!Files.isDirectory(dir)) {
             throw new ModelLoadException("Model directory " + dir + " does not exist or is not a directory"
                     + " (reranker.model.path / RERANKER_MODEL_PATH)");
@@ -40,11 +91,7 @@ public final class ModelLocator {
             throw new ModelLoadException("Model directory " + dir + " has no tokenizer.json; export the model"
                     + " with its fast tokenizer (optimum-cli export onnx writes it)");
         }
-        Path onnx = onnxFile.map(f -> requireFile(dir, f)).orElseGet(() -> findDefaultOnnx(dir));
-        Path config = dir.resolve("config.json");
-        String reported = name.orElse(dir.getFileName() == null ? dir.toString() : dir.getFileName().toString());
-        return new ModelFiles(reported, dir.toString(), onnx, tokenizer,
-                Files.isRegularFile(config) ? Optional.of(config) : Optional.empty(), false);
+        return tokenizer;
     }
 
     /**
@@ -89,8 +136,13 @@ public final class ModelLocator {
                 return file;
             }
         }
-        throw new ModelLoadException("Model directory " + dir + " has neither model.onnx nor onnx/model.onnx;"
-                + " name the file with reranker.model.file, or export one with"
+        if (SafetensorsGraph.present(dir)) {
+            throw new ModelLoadException("Model directory " + dir + " has no ONNX graph (model.onnx, onnx/model.onnx)"
+                    + " but safetensors weights, and reranker.model.format is onnx: use auto or safetensors to serve"
+                    + " them");
+        }
+        throw new ModelLoadException("Model directory " + dir + " has neither model.onnx nor onnx/model.onnx nor"
+                + " model.safetensors; name the file with reranker.model.file, or export one with"
                 + " optimum-cli export onnx --model <id> --task text-classification <dir>");
     }
 }

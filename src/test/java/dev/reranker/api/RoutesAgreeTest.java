@@ -83,7 +83,7 @@ class RoutesAgreeTest {
         }
     }
 
-    private static Map<Integer, Double> tei(String query, List<String> texts, boolean rawScores) {
+    static Map<Integer, Double> tei(String query, List<String> texts, boolean rawScores) {
         List<Map<String, Object>> results = given().contentType(ContentType.JSON)
                 .body(Map.of("query", query, "texts", texts, "raw_scores", rawScores))
                 .post("/rerank").then().statusCode(200).extract().jsonPath().getList("$");

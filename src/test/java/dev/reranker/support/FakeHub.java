@@ -135,6 +135,10 @@ public final class FakeHub implements AutoCloseable {
         return repos.get(repo).commit();
     }
 
+    public boolean has(String repo, String path) {
+        return repos.containsKey(repo) && repos.get(repo).files().containsKey(path);
+    }
+
     /** The ETag the Hub gives a file: sha256 for LFS files, git blob id otherwise. */
     public String etag(String repo, String path) {
         Blob blob = repos.get(repo).files().get(path);

@@ -19,6 +19,9 @@ public final class Reference {
             case "tiny-xlmr" -> Path.of("src/main/resources/demo-model");
             case "tiny-xlmr-external" -> Path.of("src/test/resources/models/tiny-xlmr-external");
             case "tiny-bert" -> Path.of("src/test/resources/models/tiny-bert");
+            // save_pretrained checkpoints made by tools/oracle/make_fixtures.py, cases in safetensors/reference.json
+            case "st-xlmr", "st-bert", "st-xlmr-sharded", "st-xlmr-bf16", "st-bert-f16" ->
+                Path.of("src/test/resources/safetensors", model);
             default -> throw new IllegalArgumentException("model not in the repository: " + model);
         };
     }
@@ -42,8 +45,13 @@ public final class Reference {
     }
 
     public static List<Case> all() {
+        return all("reference.json");
+    }
+
+    /** The cases of a reference file on the test class path, e.g. safetensors/reference.json. */
+    public static List<Case> all(String resource) {
         JsonNode root;
-        try (InputStream in = Reference.class.getClassLoader().getResourceAsStream("reference.json")) {
+        try (InputStream in = Reference.class.getClassLoader().getResourceAsStream(resource)) {
             root = new ObjectMapper().readTree(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

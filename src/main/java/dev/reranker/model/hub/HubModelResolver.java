@@ -13,7 +13,11 @@ import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
+import dev.reranker.config.ModelFormat;
 import dev.reranker.model.ModelFiles;
+import dev.reranker.model.graph.PreparedGraph;
+import dev.reranker.model.graph.SafetensorsGraph;
+import dev.reranker.model.safetensors.SafetensorsCheckpoint;
 
 /**
  * Turns {@code reranker.model.id} into model files on disk. The cache is asked first: when the snapshot that
@@ -53,6 +57,136 @@ public final class HubModelResolver {
      * @param name the name to report; default: the repository id
      */
     public ModelFiles resolve(RepoRef repo, Optional<String> onnxFile, Optional<String> name) {
+        return resolveOnnx(repo, onnxFile, name, null);
+    }
+
+    /**
+     * As {@link #resolve(RepoRef, Optional, Optional)}, choosing the weights by {@code format}: auto serves the
+     * repository's ONNX graph when it has one, else its safetensors weights through a graph built from them (cached
+     * beside the weights in the cache, else under {@code graphCacheDir}). Only the files that will be served are
+     * downloaded.
+     */
+    public ModelFiles resolve(RepoRef repo, Optional<String> onnxFile, Optional<String> name, ModelFormat format,
+            Path graphCacheDir) {
+        if (format == ModelFormat.ONNX) {
+            return resolve(repo, onnxFile, name);
+        }
+        if (format == ModelFormat.SAFETENSORS && onnxFile.isPresent()) {
+            throw new HubException("reranker.model.file names an ONNX file (" + onnxFile.get()
+                    + ") but reranker.model.format is safetensors; unset one of them");
+        }
+        HubCache cache = new HubCache(settings.cacheDir(), repo);
+        Optional<String> cachedCommit = cache.commitFor(repo.revision());
+        Set<String> cached = cachedCommit.map(cache::snapshotFiles).orElse(Set.of());
+        if (format == ModelFormat.AUTO && hasOnnx(cached, onnxFile)) {
+            return resolve(repo, onnxFile, name);
+        }
+        String reason = "nothing cached for revision " + repo.revision() + " in " + cache.repoDir();
+        Optional<SafetensorsSelection> inCache = SafetensorsSelection.of(cached);
+        if (cachedCommit.isPresent() && inCache.isPresent()) {
+            Optional<String> problem = cachedSafetensors(cache, repo, cachedCommit.get(), inCache.get(), cached);
+            if (problem.isEmpty()) {
+                LOG.infof("Serving %s from the cache: %s (commit %s), no request to the Hub", repo,
+                        cache.snapshot(cachedCommit.get()), cachedCommit.get());
+                return safetensorsFiles(cache, cachedCommit.get(), name, repo, graphCacheDir);
+            }
+            reason = problem.get();
+        }
+        if (settings.offline()) {
+            throw new HubException("HF_HUB_OFFLINE (reranker.hub.offline) is set and the cache " + settings.cacheDir()
+                    + " has no complete copy of " + repo + ": " + reason + ". Start once with access to "
+                    + settings.endpoint() + ", or pre-seed the cache (e.g. `huggingface-cli download " + repo.id()
+                    + " --revision " + repo.revision() + "` with HF_HUB_CACHE=" + settings.cacheDir() + ")");
+        }
+        LOG.infof("Fetching %s from %s into %s (%s)", repo, settings.endpoint(), settings.cacheDir(), reason);
+        status.accept("Resolving " + repo + " on " + settings.endpoint());
+        RepoListing listing = client.listing(repo);
+        Set<String> available = listing.files().keySet();
+        if (format == ModelFormat.AUTO && hasOnnx(available, onnxFile)) {
+            return resolveOnnx(repo, onnxFile, name, listing);
+        }
+        String commit = listing.commit();
+        String where = "Repository " + repo.id() + " at " + repo.revision() + " (commit " + shortCommit(commit) + ")";
+        SafetensorsSelection selection = SafetensorsSelection.of(available).orElseThrow(() -> new HubException(where
+                + " has " + (format == ModelFormat.AUTO ? "neither an ONNX model (" + String.join(", ",
+                        FileSelection.DEFAULT_ONNX) + ") nor " : "no ")
+                + "model.safetensors"
+                + " (or model.safetensors.index.json) at its root"));
+        selection.missing(available).ifPresent(missing -> {
+            throw new HubException(where + " has safetensors weights but no " + missing + ", which serving them"
+                    + " needs");
+        });
+        try {
+            cache.writeRef(repo.revision(), commit);
+        } catch (IOException e) {
+            throw new HubException("Cannot write into the cache " + settings.cacheDir() + ": " + HubClient.describe(e)
+                    + " (reranker.cache-dir / HF_HUB_CACHE must be a writable directory)", e);
+        }
+        LOG.infof("%s is commit %s and has no ONNX graph to serve: fetching %s, %s and building the graph",
+                repo, commit, selection.weights(), String.join(", ", selection.supportFiles()));
+        for (String file : selection.supportFiles()) {
+            fetch(cache, repo, commit, file);
+        }
+        Path weights = fetch(cache, repo, commit, selection.weights());
+        if (selection.sharded()) {
+            List<String> shards = SafetensorsCheckpoint.shardNames(weights);
+            for (String shard : shards) {
+                if (!available.contains(shard)) {
+                    throw new HubException(SafetensorsCheckpoint.INDEX + " of " + where + " names shard " + shard
+                            + ", which the repository does not have");
+                }
+            }
+            long bytes = shards.stream().mapToLong(f -> listing.files().get(f).orElse(0)).sum();
+            LOG.infof("%s keeps its weights in %d shards (%s)", repo, shards.size(), Downloader.mb(bytes));
+            for (String shard : shards) {
+                fetch(cache, repo, commit, shard);
+            }
+        }
+        return safetensorsFiles(cache, commit, name, repo, graphCacheDir);
+    }
+
+    private static boolean hasOnnx(Collection<String> files, Optional<String> onnxFile) {
+        return onnxFile.isPresent() || FileSelection.DEFAULT_ONNX.stream().anyMatch(files::contains);
+    }
+
+    /** Empty when the cached snapshot holds every file of {@code selection} (and its shards), intact. */
+    private Optional<String> cachedSafetensors(HubCache cache, RepoRef repo, String commit,
+            SafetensorsSelection selection, Set<String> cached) {
+        Optional<String> missing = selection.missing(cached);
+        if (missing.isPresent()) {
+            return Optional.of("the cached snapshot " + cache.snapshot(commit) + " has no " + missing.get());
+        }
+        List<String> all = new ArrayList<>(selection.supportFiles());
+        all.add(selection.weights());
+        if (selection.sharded()) {
+            List<String> shards;
+            try {
+                shards = SafetensorsCheckpoint.shardNames(cache.pointer(commit, selection.weights()));
+            } catch (RuntimeException e) {
+                return Optional.of(e.getMessage());
+            }
+            for (String shard : shards) {
+                if (!cached.contains(shard)) {
+                    return Optional.of("the cached snapshot " + cache.snapshot(commit) + " lacks shard " + shard);
+                }
+            }
+            all.addAll(shards);
+        }
+        return settings.verifyCache() ? verify(cache, repo, commit, all) : Optional.empty();
+    }
+
+    private ModelFiles safetensorsFiles(HubCache cache, String commit, Optional<String> name, RepoRef repo,
+            Path graphCacheDir) {
+        Path snapshot = cache.snapshot(commit);
+        status.accept("Building the ONNX graph of " + repo + " from its safetensors weights");
+        PreparedGraph graph = SafetensorsGraph.prepare(snapshot, "reranker-graph-" + shortCommit(commit),
+                SafetensorsGraph.fallbackDir(graphCacheDir, snapshot));
+        return new ModelFiles(name.orElse(repo.id()), snapshot.toString(), graph.graph(),
+                snapshot.resolve("tokenizer.json"), Optional.of(snapshot.resolve("config.json")), false);
+    }
+
+    private ModelFiles resolveOnnx(RepoRef repo, Optional<String> onnxFile, Optional<String> name,
+            RepoListing known) {
         HubCache cache = new HubCache(settings.cacheDir(), repo);
         Probe probe = probeCache(cache, repo, onnxFile);
         if (probe.hit().isPresent()) {
@@ -67,9 +201,12 @@ public final class HubModelResolver {
                     + settings.endpoint() + ", or pre-seed the cache (e.g. `huggingface-cli download " + repo.id()
                     + " --revision " + repo.revision() + "` with HF_HUB_CACHE=" + settings.cacheDir() + ")");
         }
-        LOG.infof("Fetching %s from %s into %s (%s)", repo, settings.endpoint(), settings.cacheDir(), probe.reason());
-        status.accept("Resolving " + repo + " on " + settings.endpoint());
-        RepoListing listing = client.listing(repo);
+        if (known == null) {
+            LOG.infof("Fetching %s from %s into %s (%s)", repo, settings.endpoint(), settings.cacheDir(),
+                    probe.reason());
+            status.accept("Resolving " + repo + " on " + settings.endpoint());
+        }
+        RepoListing listing = known != null ? known : client.listing(repo);
         String commit = listing.commit();
         FileSelection selection = FileSelection.select(listing.files().keySet(), onnxFile, repo.id(),
                 "Repository " + repo.id() + " at " + repo.revision() + " (commit " + shortCommit(commit) + ")");
