@@ -4,5 +4,5 @@ package dev.reranker.api;
  * Optional body of POST /admin/model/load: another model directory, and/or an ONNX file inside it.
  * Without a body the current model is loaded again.
  */
-public record AdminLoadRequest(String path, String file) {
+record AdminLoadRequest(String path, String file) {
 }

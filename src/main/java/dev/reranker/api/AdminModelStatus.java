@@ -8,10 +8,10 @@ import dev.reranker.engine.ModelStatus;
 
 /** GET /admin/model: state, model, device, load time. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record AdminModelStatus(String state, boolean loading, Model model, @JsonProperty("loaded_at") Long loadedAt,
+record AdminModelStatus(String state, boolean loading, Model model, @JsonProperty("loaded_at") Long loadedAt,
         String error) {
 
-    public record Model(String name, String location, @JsonProperty("onnx_file") String onnxFile, String device,
+    record Model(String name, String location, @JsonProperty("onnx_file") String onnxFile, String device,
             @JsonProperty("max_length") int maxLength, @JsonProperty("load_time_ms") long loadTimeMs,
             @JsonProperty("demo_model") boolean demo) {
     }

@@ -6,21 +6,32 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.reranker.config.RerankerConfig;
 
-/** The configured API keys (reranker.api-keys). */
+/** The configured API keys (reranker.api-keys) and the admin key (reranker.admin.key). */
 @ApplicationScoped
-public class ApiKeys {
+class ApiKeys {
 
     private final SecretKeys keys;
+    private final SecretKeys admin;
 
-    public ApiKeys(RerankerConfig config) {
+    ApiKeys(RerankerConfig config) {
         this.keys = SecretKeys.of(config.apiKeys().orElse(List.of()));
+        this.admin = SecretKeys.of(config.admin().key().stream().toList());
     }
 
-    public boolean required() {
+    boolean required() {
         return !keys.isEmpty();
     }
 
-    public boolean accepts(String presented) {
+    boolean accepts(String presented) {
         return keys.accepts(presented);
+    }
+
+    /** Whether the admin routes exist at all. */
+    boolean adminEnabled() {
+        return !admin.isEmpty();
+    }
+
+    boolean acceptsAdmin(String presented) {
+        return admin.accepts(presented);
     }
 }

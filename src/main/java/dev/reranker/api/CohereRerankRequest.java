@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * Body of Cohere's (and Jina's) rerank. Documents are strings or objects with a {@code text} field;
  * unknown fields are ignored and JSON null means "not given", as Cohere's SDKs send them.
  */
-public record CohereRerankRequest(
+record CohereRerankRequest(
         String model,
         String query,
         List<JsonNode> documents,

@@ -14,7 +14,7 @@ import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
  * ({@code histogram_quantile} over {@code http_server_requests_seconds_bucket}). A dozen fixed buckets from 5 ms to
  * 30 s (the request timeout) instead of Micrometer's ~70 percentile buckets: few routes, few series.
  */
-public class HttpMetrics {
+class HttpMetrics {
 
     private static final Duration[] BUCKETS = { Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
             Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),

@@ -1,5 +1,7 @@
 package dev.reranker.api;
 
+import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -14,22 +16,23 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.reranker.config.RerankerConfig;
 import dev.reranker.engine.ModelDescriptor;
-import dev.reranker.engine.ModelSlot;
+import dev.reranker.engine.ModelState;
+import dev.reranker.engine.Reranker;
 import dev.reranker.engine.ServingModel;
 
 /** What is served and how: TEI's {@code GET /info}. */
 @Path("/info")
 @Tag(name = "TEI")
-public class InfoResource {
+class InfoResource {
 
     private final RerankerConfig config;
-    private final ModelSlot slot;
+    private final Reranker reranker;
     private final String version;
 
-    public InfoResource(RerankerConfig config, ModelSlot slot,
+    InfoResource(RerankerConfig config, Reranker reranker,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version) {
         this.config = config;
-        this.slot = slot;
+        this.reranker = reranker;
         this.version = version;
     }
 
@@ -37,7 +40,8 @@ public class InfoResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Model, device and limits")
     public InfoResponse info() {
-        Optional<ModelDescriptor> model = slot.model().map(ServingModel::descriptor);
+        ModelState served = reranker.model();
+        Optional<ModelDescriptor> model = served.served().map(ServingModel::descriptor);
         RerankerConfig.Batch batch = config.batch();
         return new InfoResponse(
                 model.map(ModelDescriptor::name).orElse(config.model().name().orElse(null)),
@@ -52,16 +56,16 @@ public class InfoResource {
                 config.autoTruncate(),
                 config.tokenization().threads().orElse(Runtime.getRuntime().availableProcessors()),
                 version,
-                slot.state().name().toLowerCase(),
+                served.state().name().toLowerCase(Locale.ROOT),
                 model.map(ModelDescriptor::location).orElse(null),
                 model.map(ModelDescriptor::onnxFile).orElse(null),
                 model.map(ModelDescriptor::demo).orElse(false),
                 model.map(ModelDescriptor::device).orElse(null),
-                config.truncation().name().toLowerCase(),
+                config.truncation().name().toLowerCase(Locale.ROOT),
                 model.map(ModelDescriptor::modelLimit).filter(l -> l > 0).orElse(null),
                 model.map(ModelDescriptor::loadMillis).orElse(null),
-                config.idleUnload().map(java.time.Duration::toMillis).orElse(null),
-                slot.reloadsAfterIdle(),
+                config.idleUnload().map(Duration::toMillis).orElse(null),
+                served.reloadsAfterIdle(),
                 new InfoResponse.Batch(batch.maxTokens(), batch.maxPairs(), batch.maxWait().toNanos() / 1e6,
                         batch.workers(), batch.maxQueuedPairs(), config.requestTimeout().toMillis()));
     }

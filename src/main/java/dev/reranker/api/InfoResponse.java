@@ -7,7 +7,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 /**
  * TEI's {@code /info} fields, so TEI clients find what they look for, followed by this service's own.
  */
-public record InfoResponse(
+record InfoResponse(
         @JsonProperty("model_id") String modelId,
         @JsonProperty("model_sha") String modelSha,
         @JsonProperty("model_dtype") String modelDtype,
@@ -32,7 +32,7 @@ public record InfoResponse(
         @JsonProperty("reloads_after_idle") int reloadsAfterIdle,
         Batch batch) {
 
-    public record Batch(
+    record Batch(
             @JsonProperty("max_tokens") int maxTokens,
             @JsonProperty("max_pairs") int maxPairs,
             @JsonProperty("max_wait_ms") double maxWaitMs,

@@ -18,7 +18,7 @@ import io.vertx.ext.web.RoutingContext;
  * between requests and logs without it.
  */
 @ApplicationScoped
-public class RequestIdFilter {
+class RequestIdFilter {
 
     public static final String HEADER = "X-Request-Id";
     public static final String MDC_KEY = "request_id";

@@ -39,6 +39,7 @@ final class SecretKeys {
     /** The token of an {@code Authorization: Bearer <token>} header (scheme case-insensitive), else null. */
     static String bearerToken(String header) {
         return header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
-                ? header.substring(BEARER.length()).trim() : null;
+                ? header.substring(BEARER.length()).trim()
+                : null;
     }
 }

@@ -1,5 +1,7 @@
 package dev.reranker.api;
 
+import java.util.Locale;
+
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
@@ -7,24 +9,31 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import dev.reranker.engine.ModelSlot;
+import dev.reranker.engine.ErrorKind;
+import dev.reranker.engine.Reranker;
+import dev.reranker.engine.ServiceException;
 import dev.reranker.engine.ServiceState;
 
 /** TEI's {@code GET /health}: 200 when a warmed-up model takes requests, 503 otherwise. */
 @Path("/health")
 @Tag(name = "TEI")
-public class TeiHealthResource {
+class TeiHealthResource {
 
-    private final ModelSlot slot;
+    private final Reranker reranker;
 
-    public TeiHealthResource(ModelSlot slot) {
-        this.slot = slot;
+    TeiHealthResource(Reranker reranker) {
+        this.reranker = reranker;
     }
 
     @GET
     @Operation(summary = "200 when ready to score, 503 otherwise")
     public Response health() {
-        return slot.state().serves() ? Response.ok().build()
-                : Response.status(Response.Status.SERVICE_UNAVAILABLE).build();
+        ServiceState state = reranker.model().state();
+        if (!state.serves()) {
+            // TEI answers {"error": "unhealthy", "error_type": "unhealthy"} here; this says what the model is doing.
+            throw new ServiceException(ErrorKind.UNHEALTHY,
+                    "Model is not ready: " + state.name().toLowerCase(Locale.ROOT));
+        }
+        return Response.ok().build();
     }
 }

@@ -7,5 +7,5 @@ import dev.reranker.engine.BestWindow;
 
 /** One element of TEI's rerank response; {@code best_window} only for a text scored in windows. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record TeiRank(int index, float score, String text, @JsonProperty("best_window") BestWindow bestWindow) {
+record TeiRank(int index, float score, String text, @JsonProperty("best_window") BestWindow bestWindow) {
 }

@@ -5,11 +5,11 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * Body of TEI's {@code POST /rerank}. Every field but query and texts is optional; JSON null means
- * "not given". {@code max_chunks_per_doc} is this service's own (TEI only truncates): score a long text in
- * up to that many windows and keep the best.
+ * Body of TEI's {@code POST /rerank}. Every field but query and texts is optional; JSON null means "not given".
+ * {@code max_chunks_per_doc} is this service's own (TEI only truncates): score a long text in up to that many
+ * windows and keep the best.
  */
-public record TeiRerankRequest(
+record TeiRerankRequest(
         String query,
         List<String> texts,
         Boolean truncate,

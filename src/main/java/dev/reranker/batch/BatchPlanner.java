@@ -17,9 +17,9 @@ final class BatchPlanner {
     }
 
     /**
-     * @param byLength  waiting pairs, shortest first
-     * @param head      the oldest waiting pair; it is always taken
-     * @param eligible  which other pairs may join (same model; same request when not coalescing)
+     * @param byLength waiting pairs, shortest first
+     * @param head the oldest waiting pair; it is always taken
+     * @param eligible which other pairs may join (same model; same request when not coalescing)
      */
     static List<QueuedPair> plan(NavigableSet<QueuedPair> byLength, QueuedPair head, int maxTokens, int maxPairs,
             Predicate<QueuedPair> eligible) {

@@ -23,14 +23,7 @@ final class SchedulerMetrics {
     private final Counter batchFailures;
     private final Counter pairsDropped;
 
-    SchedulerMetrics(MeterRegistry registry, Supplier<Number> queuedPairs, Supplier<Number> queuedRequests,
-            Supplier<Number> admittedPairs) {
-        Gauge.builder("reranker.queue.pairs", queuedPairs).description("Pairs waiting for a batch")
-                .register(registry);
-        Gauge.builder("reranker.queue.requests", queuedRequests).description("Requests with pairs waiting")
-                .register(registry);
-        Gauge.builder("reranker.admitted.pairs", admittedPairs)
-                .description("Pairs admitted and not yet scored (what max-queued-pairs bounds)").register(registry);
+    SchedulerMetrics(MeterRegistry registry) {
         batchPairs = DistributionSummary.builder("reranker.batch.pairs").description("Pairs per batch")
                 .publishPercentileHistogram().register(registry);
         batchTokens = DistributionSummary.builder("reranker.batch.tokens")
@@ -39,9 +32,11 @@ final class SchedulerMetrics {
         paddingRatio = DistributionSummary.builder("reranker.batch.padding.ratio")
                 .description("Padded tokens / real tokens per batch").register(registry);
         paddedTokens = Counter.builder("reranker.tokens.padded")
-                .description("Tokens fed to the model including padding; divided by reranker_tokens_real: padding ratio")
+                .description(
+                        "Tokens fed to the model including padding; divided by reranker_tokens_real: padding ratio")
                 .register(registry);
-        realTokens = Counter.builder("reranker.tokens.real").description("Tokens of the pairs computed, without padding")
+        realTokens = Counter.builder("reranker.tokens.real")
+                .description("Tokens of the pairs computed, without padding")
                 .register(registry);
         queueWait = Timer.builder("reranker.queue.wait").description("Time from enqueue to a request's first batch")
                 .publishPercentileHistogram().register(registry);
@@ -55,12 +50,23 @@ final class SchedulerMetrics {
                 .description("Queued pairs dropped before computing (cancelled, timed out)").register(registry);
     }
 
+    /** The queue's and the admission's sizes, read when Prometheus scrapes. */
+    static void gauges(MeterRegistry registry, Supplier<Number> queuedPairs, Supplier<Number> queuedRequests,
+            Supplier<Number> admittedPairs) {
+        Gauge.builder("reranker.queue.pairs", queuedPairs).description("Pairs waiting for a batch")
+                .register(registry);
+        Gauge.builder("reranker.queue.requests", queuedRequests).description("Requests with pairs waiting")
+                .register(registry);
+        Gauge.builder("reranker.admitted.pairs", admittedPairs)
+                .description("Pairs admitted and not yet scored (what max-queued-pairs bounds)").register(registry);
+    }
+
     void batch(int pairs, long paddedTokens, long realTokens, long nanos) {
         batchPairs.record(pairs);
-        batchTokens.record(paddedTokens);
+        batchTokens.record((double) paddedTokens);
         paddingRatio.record(realTokens == 0 ? 1.0 : (double) paddedTokens / realTokens);
-        this.paddedTokens.increment(paddedTokens);
-        this.realTokens.increment(realTokens);
+        this.paddedTokens.increment((double) paddedTokens);
+        this.realTokens.increment((double) realTokens);
         inference.record(nanos, TimeUnit.NANOSECONDS);
         pairsScored.increment(pairs);
     }

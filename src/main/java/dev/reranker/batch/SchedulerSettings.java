@@ -1,23 +1,17 @@
 package dev.reranker.batch;
 
 /**
- * Limits of the scheduler.
+ * Limits of the scheduler; their bounds are declared on {@code RerankerConfig.Batch}.
  *
- * @param maxTokens       padded tokens (pairs x longest pair) a batch may hold
- * @param maxPairs        pairs a batch may hold
- * @param maxWaitNanos    how long the oldest pair may wait for company; 0 = one request per batch, unsorted,
- *                        ignoring the token budget (the per-request batching of a hand-written wrapper, kept
- *                        to measure what coalescing gains)
- * @param workers         batches computed at once
- * @param maxQueuedPairs  pairs admitted and not yet scored beyond which requests are refused
+ * @param maxTokens padded tokens (pairs x longest pair) a batch may hold
+ * @param maxPairs pairs a batch may hold
+ * @param maxWaitNanos how long the oldest pair may wait for company; 0 = one request per batch, unsorted,
+ *        ignoring the token budget (the per-request batching of a hand-written wrapper, kept
+ *        to measure what coalescing gains)
+ * @param workers batches computed at once
+ * @param maxQueuedPairs pairs admitted and not yet scored beyond which requests are refused
  */
 public record SchedulerSettings(int maxTokens, int maxPairs, long maxWaitNanos, int workers, int maxQueuedPairs) {
-
-    public SchedulerSettings {
-        if (maxTokens < 1 || maxPairs < 1 || workers < 1 || maxQueuedPairs < 1 || maxWaitNanos < 0) {
-            throw new IllegalArgumentException("batch limits must be positive: " + this);
-        }
-    }
 
     /** False in the comparison mode where every batch is one whole request. */
     public boolean coalesces() {

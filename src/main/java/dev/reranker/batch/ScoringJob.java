@@ -10,15 +10,15 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class ScoringJob {
 
-    final BatchScheduler scheduler;
+    final PairQueue queue;
     final BatchRunner runner;
-    final Admission admission;
+    final Reservation reservation;
     final float[] logits;
     final List<QueuedPair> queued = new ArrayList<>();
     final CompletableFuture<float[]> result = new CompletableFuture<>();
     final long enqueuedAt;
     final long tokens;
-    // Guarded by the scheduler's lock.
+    // Guarded by the queue's lock.
     int remaining;
     int waiting;
     boolean finished;
@@ -26,29 +26,31 @@ public final class ScoringJob {
     long inferenceNanos;
     int batches;
 
-    ScoringJob(BatchScheduler scheduler, BatchRunner runner, Admission admission, int pairs, long tokens,
+    ScoringJob(PairQueue queue, BatchRunner runner, Reservation reservation, int pairs, long tokens,
             long enqueuedAt) {
-        this.scheduler = scheduler;
+        this.queue = queue;
         this.runner = runner;
-        this.admission = admission;
+        this.reservation = reservation;
         this.logits = new float[pairs];
         this.remaining = pairs;
         this.tokens = tokens;
         this.enqueuedAt = enqueuedAt;
     }
 
-    /** Completes with the logits, or exceptionally when the batch failed, the job was cancelled or the scheduler closed. */
+    /**
+     * Completes with the logits, or exceptionally when the batch failed, the job was cancelled or the scheduler closed.
+     */
     public CompletableFuture<float[]> result() {
         return result;
     }
 
     /** Drops the pairs still waiting; pairs already in a running batch finish but their scores are discarded. */
     public void cancel() {
-        scheduler.cancel(this);
+        queue.cancel(this);
     }
 
     /** Snapshot of where the time went; final once {@link #result()} completed. */
     public JobTimings timings() {
-        return scheduler.timings(this);
+        return queue.timings(this);
     }
 }

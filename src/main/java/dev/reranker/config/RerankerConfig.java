@@ -6,9 +6,14 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
+
+import org.hibernate.validator.constraints.time.DurationMin;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import io.smallrye.config.WithName;
 
 /**
  * Every setting of the service, read once. Environment variables map the usual way:
@@ -28,8 +33,8 @@ public interface RerankerConfig {
     Cpu cpu();
 
     /** Longest pair (query + document + special tokens) fed to the model; 512 as in FlagEmbedding. */
-    @WithName("max-length")
     @WithDefault("512")
+    @Min(value = 16, message = "must be at least 16: the flag layout (query 3/4, document the rest) needs room for the special tokens")
     int maxLength();
 
     /** How a pair longer than max-length is cut: flag (FlagEmbedding) or longest_first (sentence-transformers). */
@@ -37,21 +42,18 @@ public interface RerankerConfig {
     Truncation truncation();
 
     /** Default of the TEI request's {@code truncate}: cut long inputs instead of rejecting them. */
-    @WithName("auto-truncate")
     @WithDefault("true")
     boolean autoTruncate();
 
     /** Most documents one request may carry (TEI's --max-client-batch-size; TEI defaults to 32). */
-    @WithName("max-client-batch-size")
     @WithDefault("1000")
+    @Positive
     int maxClientBatchSize();
 
     /** When set, scoring routes need one of these keys in Authorization (Bearer or bare). */
-    @WithName("api-keys")
     Optional<List<String>> apiKeys();
 
     /** Longest a request may wait, from admission to its last score. */
-    @WithName("request-timeout")
     @WithDefault("30s")
     Duration requestTimeout();
 
@@ -64,7 +66,6 @@ public interface RerankerConfig {
      * TEI does) or chunk (score every window of it, up to long-documents-max-chunks, and keep the best).
      * Requests choose per call with max_chunks_per_doc.
      */
-    @WithName("long-documents")
     @WithDefault("truncate")
     LongDocuments longDocuments();
 
@@ -74,8 +75,10 @@ public interface RerankerConfig {
 
     Admin admin();
 
-    /** Close the session after this long without a request (readiness stays UP; the next request reloads). Off when unset. */
-    @WithName("idle-unload")
+    /**
+     * Close the session after this long without a request (readiness stays UP; the next request reloads). Off when
+     * unset.
+     */
     Optional<Duration> idleUnload();
 
     Liveness liveness();
@@ -87,7 +90,6 @@ public interface RerankerConfig {
      * filled by Python tools serves here and the other way round. Default as huggingface_hub: HF_HUB_CACHE, else
      * HF_HOME/hub, else $XDG_CACHE_HOME/huggingface/hub, else ~/.cache/huggingface/hub.
      */
-    @WithName("cache-dir")
     @WithDefault("${HF_HUB_CACHE:${HF_HOME:${XDG_CACHE_HOME:${user.home}/.cache}/huggingface}/hub}")
     String cacheDir();
 
@@ -131,7 +133,6 @@ public interface RerankerConfig {
          * Where a graph built from safetensors goes when the directory holding the weights is not writable (it is
          * written beside them otherwise).
          */
-        @WithName("graph-cache-dir")
         @WithDefault("${XDG_CACHE_HOME:${user.home}/.cache}/reranker-service/graphs")
         String graphCacheDir();
     }
@@ -154,26 +155,22 @@ public interface RerankerConfig {
         boolean offline();
 
         /** How often a running download logs its progress. */
-        @WithName("progress-interval")
         @WithDefault("5s")
         Duration progressInterval();
 
-        @WithName("connect-timeout")
         @WithDefault("10s")
         Duration connectTimeout();
 
         /** A download that receives no byte for this long is cut and resumed. */
-        @WithName("read-timeout")
         @WithDefault("60s")
         Duration readTimeout();
 
         /** Attempts per request or file before startup fails; downloads resume where the last attempt stopped. */
-        @WithName("max-attempts")
         @WithDefault("5")
+        @Positive
         int maxAttempts();
 
         /** Pause before the second attempt; doubled for each further one, at most 30 s. */
-        @WithName("retry-backoff")
         @WithDefault("1s")
         Duration retryBackoff();
 
@@ -181,43 +178,39 @@ public interface RerankerConfig {
          * Re-hash cached files against their blob names (sha256 or git sha1) at startup, so a corrupted cache is
          * found before it is served; about 1.5 s per GB.
          */
-        @WithName("verify-cache")
         @WithDefault("true")
         boolean verifyCache();
     }
 
     interface Cuda {
-        @WithName("device-id")
         @WithDefault("0")
+        @PositiveOrZero
         int deviceId();
 
         /** Upper bound of the CUDA arena in bytes (gpu_mem_limit); unset = no limit. */
-        @WithName("memory-limit")
         OptionalLong memoryLimit();
 
         /** kSameAsRequested keeps the arena from doubling past what a long-running service needs. */
-        @WithName("arena-extend-strategy")
         @WithDefault("kSameAsRequested")
         String arenaExtendStrategy();
 
         /** cuDNN convolution algorithm search: EXHAUSTIVE, HEURISTIC or DEFAULT. */
-        @WithName("cudnn-conv-algo-search")
         @WithDefault("HEURISTIC")
         String cudnnConvAlgoSearch();
     }
 
     interface Cpu {
         /** Threads one inference uses; default: all available processors. */
-        @WithName("intra-op-threads")
         OptionalInt intraOpThreads();
 
         /** ONNX Runtime's CPU memory arena: faster reuse, but it keeps its high-water mark. */
-        @WithName("memory-arena")
         @WithDefault("true")
         boolean memoryArena();
 
-        /** Whether idle intra-op threads spin before sleeping: lower latency, but they burn the cores tokenization needs. */
-        @WithName("allow-spinning")
+        /**
+         * Whether idle intra-op threads spin before sleeping: lower latency, but they burn the cores tokenization
+         * needs.
+         */
         @WithDefault("true")
         boolean allowSpinning();
     }
@@ -229,27 +222,28 @@ public interface RerankerConfig {
          * and small batches cut from a long queue group lengths tightly. On a GPU use 16384 or more. A single
          * pair longer than this still forms a batch of its own.
          */
-        @WithName("max-tokens")
         @WithDefault("1024")
+        @Positive
         int maxTokens();
 
         /** A batch is cut at this many pairs. */
-        @WithName("max-pairs")
         @WithDefault("128")
+        @Positive
         int maxPairs();
 
         /** How long the oldest waiting pair may wait for company; 0 = one request per batch. */
-        @WithName("max-wait")
         @WithDefault("5ms")
+        @DurationMin(nanos = 0)
         Duration maxWait();
 
         /** Inference runs in flight at once (workers sharing one session). */
         @WithDefault("1")
+        @Positive
         int workers();
 
         /** Pairs admitted and not yet scored beyond which new requests get 429. */
-        @WithName("max-queued-pairs")
         @WithDefault("4096")
+        @Positive
         int maxQueuedPairs();
     }
 
@@ -263,12 +257,13 @@ public interface RerankerConfig {
          * Budget from SIGTERM to exit: the pre-stop delay, then finishing accepted requests, then closing.
          * Keep it under the platform's grace period (Kubernetes: 30 s).
          */
-        @WithName("drain-timeout")
         @WithDefault("25s")
         Duration drainTimeout();
 
-        /** After SIGTERM, readiness is DOWN at once but requests are still taken this long, while the platform stops routing. */
-        @WithName("pre-stop-delay")
+        /**
+         * After SIGTERM, readiness is DOWN at once but requests are still taken this long, while the platform stops
+         * routing.
+         */
         @WithDefault("3s")
         Duration preStopDelay();
     }
@@ -280,30 +275,28 @@ public interface RerankerConfig {
 
     interface Liveness {
         /** A batch running longer than this turns liveness DOWN: the worker is stuck and a restart is the cure. */
-        @WithName("max-batch-time")
         @WithDefault("120s")
         Duration maxBatchTime();
     }
 
     interface Memory {
         /** Give ONNX Runtime arena memory unused by a run back at its end (memory.enable_memory_arena_shrinkage). */
-        @WithName("arena-shrinkage")
         @WithDefault("true")
         boolean arenaShrinkage();
 
         /** Call glibc's malloc_trim(0) this often, returning freed native heap to the OS. Off when unset. */
-        @WithName("trim-interval")
         Optional<Duration> trimInterval();
     }
 
     interface Chunking {
         /** Tokens neighbouring windows share, so a passage cut at a window edge is whole in one of them. */
         @WithDefault("32")
+        @PositiveOrZero
         int overlap();
 
         /** Most windows one document is split into (Cohere v1's max_chunks_per_doc default is 10). */
-        @WithName("max-chunks-per-doc")
         @WithDefault("10")
+        @Positive
         int maxChunksPerDoc();
     }
 }

@@ -3,14 +3,14 @@ package dev.reranker.engine;
 /**
  * What clients and probes are told about the model being served.
  *
- * @param name           short name (echoed as Cohere's model)
- * @param location       directory or source of the files
- * @param onnxFile       the ONNX graph loaded
- * @param device         cpu or cuda:N
- * @param maxLength      longest pair fed to the model
- * @param modelLimit     longest input the model's position embeddings allow, 0 when unknown
- * @param demo           true for the embedded toy model
- * @param loadMillis     time to load and warm up
+ * @param name short name (echoed as Cohere's model)
+ * @param location directory or source of the files
+ * @param onnxFile the ONNX graph loaded
+ * @param device cpu or cuda:N
+ * @param maxLength longest pair fed to the model
+ * @param modelLimit longest input the model's position embeddings allow, 0 when unknown
+ * @param demo true for the embedded toy model
+ * @param loadMillis time to load and warm up
  */
 public record ModelDescriptor(String name, String location, String onnxFile, String device, int maxLength,
         int modelLimit, boolean demo, long loadMillis) {

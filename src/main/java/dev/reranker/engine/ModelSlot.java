@@ -1,105 +1,73 @@
 package dev.reranker.engine;
 
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * The model being served and the state it is in. The lifecycle room moves it through its states;
- * the engine takes the model from here for every request; health checks read it.
+ * The model being served and the state it is in, as one immutable {@link ModelState} behind one reference: every
+ * transition replaces it whole, so a reader never sees a model of one state with the flags of another. The
+ * lifecycle room drives the transitions (an architecture test keeps everyone else to the reading side); the engine
+ * takes the model from here for every request; health checks read it.
  */
 @ApplicationScoped
 public class ModelSlot {
 
-    private volatile ServiceState state = ServiceState.LOADING;
-    private volatile ServingModel model;
-    private volatile boolean accepting = true;
-    private volatile String failure;
-    private volatile long loadedAt;
-    private volatile long lastUsedNanos = System.nanoTime();
-    private volatile Supplier<CompletableFuture<ServingModel>> reloader;
+    private final AtomicReference<ModelState> current = new AtomicReference<>(
+            new ModelState(ServiceState.LOADING, null, true, null, 0, null, null, 0));
     private final AtomicReference<CompletableFuture<ServingModel>> reloading = new AtomicReference<>();
-    private final java.util.concurrent.atomic.AtomicInteger reloadsAfterIdle = new java.util.concurrent.atomic.AtomicInteger();
-    private volatile String loadingDetail;
+    // Written by every request, so kept out of the record's single reference.
+    private volatile long lastUsedNanos = System.nanoTime();
+
+    /** The whole state at one instant. */
+    public ModelState snapshot() {
+        return current.get();
+    }
 
     /**
-     * The model for a new request, counted into its {@link InFlight}; the caller must {@code exit()} it.
-     * Completes later when the model was released for idleness and is being loaded again.
+     * The model for a new request, held by the returned lease until the caller releases it. Completes later when the
+     * model was released for idleness and is being loaded again.
      *
-     * @throws RerankException UNHEALTHY when no model can serve
+     * @throws ServiceException UNHEALTHY when no model can serve
      */
-    public CompletableFuture<ServingModel> acquire() {
+    CompletableFuture<ModelLease> acquire() {
         lastUsedNanos = System.nanoTime();
         while (true) {
-            ServingModel current = model;
-            if (current != null && accepting) {
-                if (current.inFlight().tryEnter()) {
-                    return CompletableFuture.completedFuture(current);
+            ModelState now = current.get();
+            if (now.model() != null && now.accepting()) {
+                if (now.model().inFlight().tryEnter()) {
+                    return CompletableFuture.completedFuture(new ModelLease(now.model()));
                 }
                 continue; // retired by a swap between the read and the count: take the new one
             }
-            Supplier<CompletableFuture<ServingModel>> reload = reloader;
-            if (current == null && accepting && state == ServiceState.IDLE && reload != null) {
-                return reloadOnce(reload).thenCompose(loaded -> acquire());
+            if (now.model() == null && now.accepting() && now.state() == ServiceState.IDLE && now.reloader() != null) {
+                return reloadOnce(now.reloader()).thenCompose(loaded -> acquire());
             }
-            throw new RerankException(ErrorKind.UNHEALTHY, unavailableMessage());
+            throw new ServiceException(ErrorKind.UNHEALTHY, unavailableMessage(now));
         }
     }
 
+    @SuppressWarnings("FutureReturnValueIgnored") // the callback completes `mine` on every path
     private CompletableFuture<ServingModel> reloadOnce(Supplier<CompletableFuture<ServingModel>> reload) {
-        CompletableFuture<ServingModel> running = reloading.get();
-        if (running != null) {
-            return running;
-        }
         CompletableFuture<ServingModel> mine = new CompletableFuture<>();
         if (!reloading.compareAndSet(null, mine)) {
-            return reloading.get();
+            CompletableFuture<ServingModel> running = reloading.get();
+            return running != null ? running : reloadOnce(reload);
         }
         reload.get().whenComplete((loaded, error) -> {
             reloading.set(null);
             if (error != null) {
-                mine.completeExceptionally(new RerankException(ErrorKind.UNHEALTHY,
+                mine.completeExceptionally(new ServiceException(ErrorKind.UNHEALTHY,
                         "Reloading the model after idling failed: " + error.getMessage(), 0, error));
             } else {
-                reloadsAfterIdle.incrementAndGet();
+                update(ModelState::reloaded);
                 mine.complete(loaded);
             }
         });
         return mine;
-    }
-
-    /** Times a request found the model released for idleness and waited for it to load again. */
-    public int reloadsAfterIdle() {
-        return reloadsAfterIdle.get();
-    }
-
-    public ServiceState state() {
-        return state;
-    }
-
-    public Optional<ServingModel> model() {
-        return Optional.ofNullable(model);
-    }
-
-    public Optional<String> failure() {
-        return Optional.ofNullable(failure);
-    }
-
-    /** Epoch milliseconds when the served model was swapped in; 0 before. */
-    public long loadedAt() {
-        return loadedAt;
-    }
-
-    /** What loading is doing now (e.g. a download's progress), for the startup probe's details. */
-    public Optional<String> loadingDetail() {
-        return state == ServiceState.LOADING ? Optional.ofNullable(loadingDetail) : Optional.empty();
-    }
-
-    public void loadingDetail(String detail) {
-        loadingDetail = detail;
     }
 
     /** {@link System#nanoTime()} of the last request. */
@@ -107,76 +75,73 @@ public class ModelSlot {
         return lastUsedNanos;
     }
 
+    // ---- transitions: called by the lifecycle room only
+
     /** Files are being fetched or the session created; the started probe is DOWN. */
-    public void loading() {
-        if (model == null) {
-            state = ServiceState.LOADING;
-        }
+    public void loading(String detail) {
+        update(s -> s.model() != null ? s : s.with(ServiceState.LOADING).withLoadingDetail(detail));
+    }
+
+    /** What loading is doing now, while it is. */
+    public void loadingDetail(String detail) {
+        update(s -> s.withLoadingDetail(detail));
     }
 
     /** Loaded and warming up: requests are not taken yet. */
     public void warming() {
-        if (model == null) {
-            state = ServiceState.WARMING;
-        }
-        loadingDetail = null;
+        update(s -> (s.model() == null ? s.with(ServiceState.WARMING) : s).withLoadingDetail(null));
     }
 
     /** Serves {@code loaded} from now on; returns the model it replaces, for its owner to retire and close. */
     public ServingModel serve(ServingModel loaded) {
-        ServingModel previous = model;
-        model = loaded;
-        reloader = null;
-        accepting = true;
-        failure = null;
-        loadedAt = System.currentTimeMillis();
-        state = ServiceState.READY;
-        return previous;
+        return swap(s -> new ModelState(ServiceState.READY, loaded, true, null, System.currentTimeMillis(), null,
+                null, s.reloadsAfterIdle()));
     }
 
     /** Readiness DOWN; requests are still taken until {@link #stopAccepting()}. */
     public void draining() {
-        state = ServiceState.DRAINING;
+        update(s -> s.with(ServiceState.DRAINING));
     }
 
     /** New requests get 503 from now on. */
     public void stopAccepting() {
-        accepting = false;
+        update(ModelState::refusing);
     }
 
     /** No model any more; returns the one removed, for its owner to retire and close. */
     public ServingModel unload(ServiceState next) {
-        ServingModel previous = model;
-        model = null;
-        reloader = null;
-        accepting = next != ServiceState.DRAINING && next != ServiceState.UNLOADED;
-        state = next;
-        return previous;
+        boolean accepting = next != ServiceState.DRAINING && next != ServiceState.UNLOADED;
+        return swap(s -> new ModelState(next, null, accepting, s.failure(), s.loadedAt(), null, null,
+                s.reloadsAfterIdle()));
     }
 
     /**
-     * Releases the model for idleness: readiness stays UP and the next request calls {@code reload}
-     * (once, however many requests wait) and proceeds with what it loads.
+     * Releases the model for idleness: readiness stays UP and the next request calls {@code reload} (once, however
+     * many requests wait) and proceeds with what it loads.
      */
     public ServingModel idle(Supplier<CompletableFuture<ServingModel>> reload) {
-        ServingModel previous = model;
-        reloader = reload;
-        model = null;
-        state = ServiceState.IDLE;
-        return previous;
+        return swap(s -> new ModelState(ServiceState.IDLE, null, s.accepting(), s.failure(), s.loadedAt(), null, reload,
+                s.reloadsAfterIdle()));
     }
 
     public void failed(String message) {
-        failure = message;
-        state = ServiceState.FAILED;
+        update(s -> s.with(ServiceState.FAILED).failing(message));
     }
 
-    private String unavailableMessage() {
-        return switch (state) {
+    private void update(UnaryOperator<ModelState> transition) {
+        current.updateAndGet(transition);
+    }
+
+    private ServingModel swap(UnaryOperator<ModelState> transition) {
+        return current.getAndUpdate(transition).model();
+    }
+
+    private static String unavailableMessage(ModelState s) {
+        return switch (s.state()) {
             case LOADING, WARMING -> "Model is loading; retry when /health answers 200";
             case DRAINING -> "The service is shutting down or unloading its model";
             case UNLOADED -> "No model is loaded (POST /admin/model/load loads one)";
-            case FAILED -> "Model failed to load: " + failure;
+            case FAILED -> "Model failed to load: " + s.failure();
             case READY, IDLE -> "The service is shutting down";
         };
     }

@@ -3,42 +3,46 @@ package dev.reranker.engine;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import dev.reranker.batch.Admission;
+import dev.reranker.batch.OverloadedException;
+import dev.reranker.batch.Reservation;
+import dev.reranker.batch.SchedulerClosedException;
 import dev.reranker.batch.ScoringJob;
+import dev.reranker.tokenize.TokenizationException;
 
 /**
- * A request in flight. Completing it any way (scores, failure, timeout, cancellation) gives back its
- * queue capacity and drops whatever of it still waits in the queue: callers fail it and need not release
- * anything themselves.
+ * A request in flight, and the owner of everything it holds: its lease on the model, its reservation in the queue,
+ * its queued pairs. Completing it any way (scores, failure, timeout, cancellation) drops what of it still waits and
+ * gives the reservation back; the lease goes back once the request is settled, i.e. answered and no longer being
+ * tokenized (the tokenizer belongs to the leased model). Every failure is translated here, once, into a
+ * {@link ServiceException}.
  */
 public final class RerankCall {
 
-    private final Admission admission;
+    private final long timeoutMillis;
     private final CompletableFuture<RerankResult> raw = new CompletableFuture<>();
     private final CompletableFuture<RerankResult> result;
+    /** Completes when no tokenization task of this call is running or will run. */
+    private final CompletableFuture<Void> tokenized = new CompletableFuture<>();
     private final long startedAt = System.nanoTime();
+    private volatile Reservation reservation;
     private volatile ScoringJob job;
 
-    RerankCall(Admission admission, long timeoutMillis) {
-        this.admission = admission;
+    RerankCall(long timeoutMillis) {
+        this.timeoutMillis = timeoutMillis;
         this.result = raw.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).handle((value, error) -> {
             if (error == null) {
                 return value;
             }
             cleanUp();
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            if (cause instanceof TimeoutException) {
-                throw new RerankException(ErrorKind.TIMEOUT, "Request timed out after " + timeoutMillis
-                        + " ms (reranker.request-timeout) waiting for the model; the service is overloaded", 1, cause);
-            }
-            throw cause instanceof RuntimeException runtime ? runtime : new CompletionException(cause);
+            throw translate(error);
         });
     }
 
-    /** Scores in order, or a {@link RerankException}. */
+    /** Scores in order, or a {@link ServiceException} (or a {@link CancellationException} when the client left). */
     public CompletableFuture<RerankResult> result() {
         return result;
     }
@@ -54,6 +58,28 @@ public final class RerankCall {
 
     long startedAt() {
         return startedAt;
+    }
+
+    /** Takes {@code lease} for the whole call: released once the call is answered and no longer tokenized. */
+    @SuppressWarnings("FutureReturnValueIgnored") // releasing cannot fail
+    void hold(ModelLease lease) {
+        CompletableFuture.allOf(result, tokenized).whenComplete((ignored, error) -> lease.release());
+    }
+
+    /** Nothing of this call is (or will be) tokenized any more. */
+    void tokenizationEnded() {
+        tokenized.complete(null);
+    }
+
+    Reservation reservation() {
+        return reservation;
+    }
+
+    void reserved(Reservation admitted) {
+        this.reservation = admitted;
+        if (raw.isDone()) {
+            admitted.release();
+        }
     }
 
     void attach(ScoringJob scoringJob) {
@@ -72,10 +98,42 @@ public final class RerankCall {
     }
 
     private void cleanUp() {
-        admission.release();
+        Reservation held = reservation;
+        if (held != null) {
+            held.release();
+        }
         ScoringJob current = job;
         if (current != null) {
             current.cancel();
         }
+    }
+
+    /** The one place where what went wrong below the engine becomes what a client is told. */
+    private RuntimeException translate(Throwable error) {
+        Throwable cause = error;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof ServiceException service) {
+            return service;
+        }
+        if (cause instanceof CancellationException cancelled) {
+            return cancelled;
+        }
+        if (cause instanceof TimeoutException) {
+            return new ServiceException(ErrorKind.TIMEOUT, "Request timed out after " + timeoutMillis
+                    + " ms (reranker.request-timeout) waiting for the model; the service is overloaded", 1, cause);
+        }
+        if (cause instanceof OverloadedException overloaded) {
+            return new ServiceException(ErrorKind.OVERLOADED, cause.getMessage(), overloaded.retryAfterSeconds(),
+                    cause);
+        }
+        if (cause instanceof SchedulerClosedException || cause instanceof RejectedExecutionException) {
+            return new ServiceException(ErrorKind.UNHEALTHY, "The service is shutting down", 0, cause);
+        }
+        if (cause instanceof TokenizationException) {
+            return new ServiceException(ErrorKind.TOKENIZER, cause.getMessage(), 0, cause);
+        }
+        return new ServiceException(ErrorKind.BACKEND, "Inference failed: " + cause.getMessage(), 0, cause);
     }
 }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,11 +16,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import dev.reranker.batch.Admission;
 import dev.reranker.batch.BatchScheduler;
 import dev.reranker.batch.JobTimings;
-import dev.reranker.batch.OverloadedException;
-import dev.reranker.batch.SchedulerClosedException;
 import dev.reranker.batch.ScoringJob;
 import dev.reranker.config.LongDocuments;
 import dev.reranker.config.RerankerConfig;
@@ -31,11 +27,10 @@ import dev.reranker.tokenize.EncodedText;
 import dev.reranker.tokenize.InputTooLongException;
 import dev.reranker.tokenize.PairLimits;
 import dev.reranker.tokenize.PairTokenizer;
-import dev.reranker.tokenize.TokenizationException;
 
 /**
- * The engine's facade: validate, tokenize (on its own pool), queue the pairs, gather the scores,
- * order them. Knows nothing of HTTP.
+ * The engine's facade: take the model, tokenize (on its own pool), queue the pairs, gather the scores, order them.
+ * Knows nothing of HTTP; trusts the API layer to have validated the request.
  */
 @ApplicationScoped
 public class Reranker {
@@ -58,56 +53,44 @@ public class Reranker {
         this.tokenizers = Executors.newFixedThreadPool(tokenizerThreads, daemonThreads("reranker-tokenize-"));
     }
 
-    /**
-     * Starts scoring a request.
-     *
-     * @throws RerankException at once for invalid input, overload or no model
-     */
+    /** Starts scoring a request; every failure, immediate or later, arrives through the call's result. */
+    // The callbacks below end every path in the call itself; the futures whenComplete derives carry nothing more.
+    @SuppressWarnings("FutureReturnValueIgnored")
     public RerankCall rerank(RerankQuery request) {
-        validate(request);
-        CompletableFuture<ServingModel> acquired = slot.acquire();
-        Admission admission;
+        RerankCall call = new RerankCall(config.requestTimeout().toMillis());
         try {
-            admission = scheduler.admit(request.documents().size());
+            slot.acquire().whenComplete((lease, error) -> {
+                if (error != null) {
+                    call.tokenizationEnded();
+                    call.fail(error);
+                    return;
+                }
+                call.hold(lease);
+                start(call, lease.model(), request);
+            });
         } catch (RuntimeException e) {
-            acquired.thenAccept(model -> model.inFlight().exit());
-            if (e instanceof OverloadedException overloaded) {
-                throw new RerankException(ErrorKind.OVERLOADED, e.getMessage(), overloaded.retryAfterSeconds(), e);
-            }
-            throw new RerankException(ErrorKind.UNHEALTHY, "The service is shutting down", 0, e);
+            call.tokenizationEnded();
+            call.fail(e);
         }
-        RerankCall call = new RerankCall(admission, config.requestTimeout().toMillis());
-        acquired.whenComplete((model, error) -> {
-            if (error != null) {
-                call.fail(error);
-                return;
-            }
-            // The model stays counted in until the answer is out and the tokenizer is no longer used.
-            Runnable release = releaseAfter(2, model.inFlight()::exit);
-            call.result().whenComplete((result, failure) -> release.run());
-            try {
-                tokenizers.execute(() -> {
-                    try {
-                        tokenizeAndQueue(call, admission, model, request);
-                    } finally {
-                        release.run();
-                    }
-                });
-            } catch (RuntimeException e) {
-                release.run();
-                call.fail(new RerankException(ErrorKind.UNHEALTHY, "The service is shutting down", 0, e));
-            }
-        });
         return call;
     }
 
-    private static Runnable releaseAfter(int holders, Runnable action) {
-        AtomicInteger left = new AtomicInteger(holders);
-        return () -> {
-            if (left.decrementAndGet() == 0) {
-                action.run();
-            }
-        };
+    private void start(RerankCall call, ServingModel model, RerankQuery request) {
+        try {
+            call.reserved(scheduler.admit(request.documents().size()));
+            tokenizers.execute(() -> {
+                try {
+                    tokenizeAndQueue(call, model, request);
+                } catch (RuntimeException e) {
+                    call.fail(e);
+                } finally {
+                    call.tokenizationEnded();
+                }
+            });
+        } catch (RuntimeException e) {
+            call.tokenizationEnded();
+            call.fail(e);
+        }
     }
 
     /** True when the queue is full: requests would be refused whatever they carry. */
@@ -115,32 +98,13 @@ public class Reranker {
         return scheduler.saturated();
     }
 
-    private void validate(RerankQuery request) {
-        if (request.query() == null || request.query().isBlank()) {
-            throw new RerankException(ErrorKind.EMPTY, "`query` cannot be empty");
-        }
-        List<String> documents = request.documents();
-        if (documents == null || documents.isEmpty()) {
-            throw new RerankException(ErrorKind.EMPTY, "`documents` cannot be empty");
-        }
-        if (documents.size() > config.maxClientBatchSize()) {
-            throw new RerankException(ErrorKind.VALIDATION, "batch size " + documents.size()
-                    + " > maximum allowed batch size " + config.maxClientBatchSize());
-        }
-        for (int i = 0; i < documents.size(); i++) {
-            if (documents.get(i) == null) {
-                throw new RerankException(ErrorKind.VALIDATION, "document " + i + " is null");
-            }
-        }
-        if (request.options().maxDocTokens() < 0) {
-            throw new RerankException(ErrorKind.VALIDATION, "max_tokens_per_doc must be at least 1");
-        }
-        if (request.options().maxChunks() < 0) {
-            throw new RerankException(ErrorKind.VALIDATION, "max_chunks_per_doc must be at least 1");
-        }
+    /** What is served now, for /info and health routes. */
+    public ModelState model() {
+        return slot.snapshot();
     }
 
-    private void tokenizeAndQueue(RerankCall call, Admission admission, ServingModel model, RerankQuery request) {
+    @SuppressWarnings("FutureReturnValueIgnored") // see rerank
+    private void tokenizeAndQueue(RerankCall call, ServingModel model, RerankQuery request) {
         if (call.isDone()) {
             return;
         }
@@ -153,28 +117,29 @@ public class Reranker {
             for (List<DocumentWindow> windows : documents) {
                 windows.forEach(w -> pairs.add(w.pair()));
             }
-            if (pairs.size() > admission.pairs()) {
-                scheduler.extend(admission, pairs.size() - admission.pairs());
+            if (pairs.size() > call.reservation().pairs()) {
+                scheduler.extend(call.reservation(), pairs.size() - call.reservation().pairs());
             }
-        } catch (OverloadedException e) {
-            call.fail(new RerankException(ErrorKind.OVERLOADED, "Model is overloaded: this request's documents split"
-                    + " into " + e.getMessage(), e.retryAfterSeconds(), e));
-            return;
         } catch (RuntimeException e) {
-            call.fail(translate(e));
+            call.fail(e);
             return;
         }
         long tokenization = System.nanoTime() - start;
-        ScoringJob job = scheduler.submit(admission, model.runner(), pairs);
+        ScoringJob job = scheduler.submit(call.reservation(), model.runner(), pairs);
         call.attach(job);
         job.result().whenComplete((logits, error) -> {
             if (error != null) {
-                call.fail(translate(error));
+                call.fail(error);
                 return;
             }
-            JobTimings timings = job.timings();
-            call.complete(new RerankResult(rank(documents, logits), timings.tokens(), pairs.size(), new Timings(
-                    tokenization, timings.queueNanos(), timings.inferenceNanos(), System.nanoTime() - call.startedAt())));
+            try {
+                JobTimings timings = job.timings();
+                call.complete(new RerankResult(rank(documents, logits), model.descriptor().name(), timings.tokens(),
+                        pairs.size(), new Timings(tokenization, timings.queueNanos(), timings.inferenceNanos(),
+                                System.nanoTime() - call.startedAt())));
+            } catch (RuntimeException e) {
+                call.fail(e);
+            }
         });
     }
 
@@ -218,7 +183,8 @@ public class Reranker {
             try {
                 encoded.addAll(task.get());
             } catch (ExecutionException e) {
-                throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+                throw e.getCause() instanceof RuntimeException runtime ? runtime
+                        : new IllegalStateException(e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while tokenizing", e);
@@ -241,7 +207,8 @@ public class Reranker {
             try {
                 encoded.add(tokenizer.windows(query, document, limits, maxChunks, overlap));
             } catch (InputTooLongException e) {
-                throw new RerankException(ErrorKind.VALIDATION, "Input validation error: document " + i + ": "
+                // The tokenizer's words, with the document they are about.
+                throw new ServiceException(ErrorKind.VALIDATION, "Input validation error: document " + i + ": "
                         + e.getMessage(), 0, e);
             }
         }
@@ -262,33 +229,14 @@ public class Reranker {
             }
             DocumentWindow winner = windows.get(best);
             BestWindow window = windows.size() > 1
-                    ? new BestWindow(winner.charStart(), winner.charEnd(), best, windows.size()) : null;
+                    ? new BestWindow(winner.charStart(), winner.charEnd(), best, windows.size())
+                    : null;
             ranked[d] = Ranked.of(d, logits[at + best], window);
             at += windows.size();
         }
         Arrays.sort(ranked, Comparator.comparingDouble((Ranked r) -> r.logit()).reversed()
                 .thenComparingInt(Ranked::index));
         return List.of(ranked);
-    }
-
-    private static RuntimeException translate(Throwable error) {
-        Throwable cause = error;
-        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        if (cause instanceof RerankException rerank) {
-            return rerank;
-        }
-        if (cause instanceof TokenizationException) {
-            return new RerankException(ErrorKind.TOKENIZER, cause.getMessage(), 0, cause);
-        }
-        if (cause instanceof java.util.concurrent.CancellationException cancelled) {
-            return cancelled;
-        }
-        if (cause instanceof SchedulerClosedException) {
-            return new RerankException(ErrorKind.UNHEALTHY, cause.getMessage(), 0, cause);
-        }
-        return new RerankException(ErrorKind.BACKEND, "Inference failed: " + cause.getMessage(), 0, cause);
     }
 
     @PreDestroy
@@ -301,7 +249,7 @@ public class Reranker {
         }
     }
 
-    static ThreadFactory daemonThreads(String prefix) {
+    private static ThreadFactory daemonThreads(String prefix) {
         AtomicInteger counter = new AtomicInteger();
         return runnable -> {
             Thread thread = new Thread(runnable, prefix + counter.getAndIncrement());

@@ -4,17 +4,12 @@ import dev.reranker.batch.BatchRunner;
 import dev.reranker.tokenize.PairTokenizer;
 
 /**
- * A loaded model as the engine uses it: its tokenizer, the runner that computes its batches, and the
- * count of requests using it. Whoever loaded it closes it, after {@link InFlight#retire}.
+ * A loaded model as the engine uses it: its tokenizer, the runner that computes its batches, and the count of
+ * requests using it. Whoever loaded it closes it, after {@link InFlight#retire}.
  */
 public record ServingModel(ModelDescriptor descriptor, PairTokenizer tokenizer, BatchRunner runner, InFlight inFlight) {
 
     public ServingModel(ModelDescriptor descriptor, PairTokenizer tokenizer, BatchRunner runner) {
         this(descriptor, tokenizer, runner, new InFlight());
-    }
-
-    /** The same model computed through another runner (a wrapper), sharing its request count. */
-    public ServingModel withRunner(BatchRunner other) {
-        return new ServingModel(descriptor, tokenizer, other, inFlight);
     }
 }

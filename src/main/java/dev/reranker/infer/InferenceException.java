@@ -1,7 +1,7 @@
 package dev.reranker.infer;
 
 /** A session run that failed; fails the batch it was computing, not the service. */
-public class InferenceException extends RuntimeException {
+class InferenceException extends RuntimeException {
 
     public InferenceException(String message, Throwable cause) {
         super(message, cause);

@@ -37,13 +37,14 @@ record ModelInputs(OnnxJavaType idsType, OnnxJavaType maskType, OnnxJavaType typ
 
     private static OnnxJavaType integerType(NodeInfo node) {
         if (!(node.getInfo() instanceof TensorInfo tensor)
-                || tensor.type != OnnxJavaType.INT64 && tensor.type != OnnxJavaType.INT32) {
+                || (tensor.type != OnnxJavaType.INT64 && tensor.type != OnnxJavaType.INT32)) {
             throw new IllegalArgumentException("input '" + node.getName() + "' must be an int64 or int32 tensor, found "
                     + node.getInfo());
         }
         if (tensor.getShape().length != 2) {
-            throw new IllegalArgumentException("input '" + node.getName() + "' must have shape [batch, sequence], found "
-                    + java.util.Arrays.toString(tensor.getShape()));
+            throw new IllegalArgumentException(
+                    "input '" + node.getName() + "' must have shape [batch, sequence], found "
+                            + java.util.Arrays.toString(tensor.getShape()));
         }
         return tensor.type;
     }

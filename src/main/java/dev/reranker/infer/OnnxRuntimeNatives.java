@@ -22,7 +22,8 @@ import ai.onnxruntime.OrtEnvironment;
 /**
  * ONNX Runtime's native libraries, extracted once instead of at every start.
  *
- * <p>Left alone, ONNX Runtime copies its 28 MB {@code libonnxruntime.so} out of the jar into a fresh temporary
+ * <p>
+ * Left alone, ONNX Runtime copies its 28 MB {@code libonnxruntime.so} out of the jar into a fresh temporary
  * directory at every start (about 160 ms here) unless the system property {@code onnxruntime.native.path} names a
  * directory holding the extracted libraries. {@link #useCache(Path)} makes such a directory once, named after the
  * CRC of the library in the jar (so another ONNX Runtime version or the GPU build gets its own), and sets the

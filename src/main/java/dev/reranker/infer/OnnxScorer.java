@@ -50,15 +50,10 @@ public final class OnnxScorer implements AutoCloseable {
         return device;
     }
 
-    /** True when the graph reads token_type_ids (BERT-style models). */
-    public boolean usesTypeIds() {
-        return inputs.hasTypeIds();
-    }
-
     /**
      * Scores pairs as one padded batch.
      *
-     * @param ids     token ids of each pair (special tokens included)
+     * @param ids token ids of each pair (special tokens included)
      * @param typeIds token type ids of each pair, read only when the model takes them
      * @return one relevance logit per pair, in order
      */
@@ -121,7 +116,8 @@ public final class OnnxScorer implements AutoCloseable {
         TensorInfo info = tensor.getInfo();
         LogitsLayout layout = LogitsLayout.of(info.getShape());
         if (info.getShape()[0] != batch) {
-            throw new IllegalStateException("the model returned " + info.getShape()[0] + " rows for " + batch + " pairs");
+            throw new IllegalStateException(
+                    "the model returned " + info.getShape()[0] + " rows for " + batch + " pairs");
         }
         float[] values = switch (info.type) {
             case FLOAT -> floats(tensor);

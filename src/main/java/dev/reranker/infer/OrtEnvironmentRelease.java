@@ -4,7 +4,6 @@ import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import org.jboss.logging.Logger;
@@ -19,7 +18,8 @@ import ai.onnxruntime.OrtLoggingLevel;
  * bench/drain.sh). This class takes that hook out of the JVM's list when the environment is created and
  * runs it after the drain instead.
  *
- * <p>The JVM keeps its hooks in a private field of {@code java.lang.ApplicationShutdownHooks}; reading it
+ * <p>
+ * The JVM keeps its hooks in a private field of {@code java.lang.ApplicationShutdownHooks}; reading it
  * needs {@code --add-opens java.base/java.lang=ALL-UNNAMED}, which the packaged jar's manifest carries
  * (Quarkus puts it there for its own extensions).
  * Without it the hook stays where it is, with one WARN line.
@@ -54,6 +54,7 @@ public final class OrtEnvironmentRelease {
     }
 
     /** Releases the native environment now, once every session is closed; only where the release was deferred. */
+    @SuppressWarnings("DoNotCall") // the hook's work, on purpose on this thread: the drain is over, the JVM is exiting
     public static synchronized void releaseNow() {
         for (Thread hook : DEFERRED) {
             hook.run();
@@ -71,9 +72,9 @@ public final class OrtEnvironmentRelease {
             Field field = hooks.getDeclaredField("hooks");
             field.setAccessible(true);
             synchronized (hooks) {
-                Map<Thread, Thread> map = (Map<Thread, Thread>) field.get(null);
-                Map<Thread, Thread> copy = new IdentityHashMap<>(map);
-                return copy.keySet();
+                // The JVM keeps its hooks in an IdentityHashMap; a copy is taken under the JVM's own lock.
+                IdentityHashMap<Thread, Thread> map = (IdentityHashMap<Thread, Thread>) field.get(null);
+                return new IdentityHashMap<>(map).keySet();
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.warnf("Cannot defer ONNX Runtime's shutdown hook (%s): on SIGTERM it may release the runtime"

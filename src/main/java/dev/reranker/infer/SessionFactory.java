@@ -65,7 +65,8 @@ public final class SessionFactory {
         }
     }
 
-    private static OrtSession createSession(OrtEnvironment environment, Path onnxFile, OrtSession.SessionOptions options) {
+    private static OrtSession createSession(OrtEnvironment environment, Path onnxFile,
+            OrtSession.SessionOptions options) {
         try {
             return environment.createSession(onnxFile.toString(), options);
         } catch (OrtException e) {

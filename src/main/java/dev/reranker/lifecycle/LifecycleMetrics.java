@@ -12,20 +12,22 @@ import io.micrometer.core.instrument.binder.BaseUnits;
 
 /** What the lifecycle reports to Prometheus: model load times, time to first readiness, resident memory. */
 @Singleton
-public class LifecycleMetrics {
+class LifecycleMetrics {
 
     private final Timer loads;
     private volatile double timeToReadySeconds = Double.NaN;
 
     public LifecycleMetrics(MeterRegistry registry) {
         loads = Timer.builder("reranker.model.load")
-                .description("Time to load a model and run its warm-up inference (startup, reload after idle, admin load)")
+                .description(
+                        "Time to load a model and run its warm-up inference (startup, reload after idle, admin load)")
                 .register(registry);
         Gauge.builder("reranker.time.to.ready", this, m -> m.timeToReadySeconds).baseUnit("seconds")
                 .description("From JVM start to the first model ready to serve (NaN until then)").register(registry);
         Gauge.builder("process.resident.memory", ProcessMemory::rssBytes).baseUnit(BaseUnits.BYTES)
-                .description("Resident set size of the process (VmRSS): JVM heap, native ONNX Runtime memory, everything"
-                        + " a container memory limit counts")
+                .description(
+                        "Resident set size of the process (VmRSS): JVM heap, native ONNX Runtime memory, everything"
+                                + " a container memory limit counts")
                 .register(registry);
     }
 

@@ -13,7 +13,8 @@ import dev.reranker.tokenize.PairTokenizer;
 
 /** A model with everything native it holds, closed together. */
 record LoadedModel(ServingModel serving, OnnxScorer scorer, PairTokenizer tokenizer, Optional<Path> unpackedDir)
-        implements AutoCloseable {
+        implements
+            AutoCloseable {
 
     @Override
     public void close() {

@@ -1,6 +1,7 @@
 package dev.reranker.lifecycle;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -20,10 +21,13 @@ import org.jboss.logging.Logger;
 
 import dev.reranker.batch.BatchScheduler;
 import dev.reranker.config.RerankerConfig;
+import dev.reranker.engine.ErrorKind;
 import dev.reranker.engine.ModelAdministration;
 import dev.reranker.engine.ModelDescriptor;
 import dev.reranker.engine.ModelSlot;
+import dev.reranker.engine.ModelState;
 import dev.reranker.engine.ModelStatus;
+import dev.reranker.engine.ServiceException;
 import dev.reranker.engine.ServiceState;
 import dev.reranker.engine.ServingModel;
 import dev.reranker.infer.OrtEnvironmentRelease;
@@ -40,7 +44,7 @@ import io.quarkus.runtime.Startup;
  */
 @Startup
 @ApplicationScoped
-public class ModelLifecycle implements ModelAdministration {
+class ModelLifecycle implements ModelAdministration {
 
     private static final Logger LOG = Logger.getLogger(ModelLifecycle.class);
 
@@ -59,19 +63,22 @@ public class ModelLifecycle implements ModelAdministration {
     private volatile boolean loadInProgress;
     private volatile String lastError;
     private volatile boolean stopping;
-    private final NativeHeapTrimmer trimmer = NativeHeapTrimmer.create();
+    /** Null where the C library has no malloc_trim. */
+    private final NativeHeapTrimmer trimmer;
 
     @Inject
-    public ModelLifecycle(RerankerConfig config, ModelLoader loader, ModelSlot slot, BatchScheduler scheduler,
+    ModelLifecycle(RerankerConfig config, ModelLoader loader, ModelSlot slot, BatchScheduler scheduler,
             LifecycleMetrics metrics) {
         this.config = config;
         this.loader = loader;
+        this.trimmer = NativeHeapTrimmer.create();
         this.slot = slot;
         this.scheduler = scheduler;
         this.metrics = metrics;
     }
 
     @PostConstruct
+    @SuppressWarnings("FutureReturnValueIgnored") // periodic tasks that catch nothing; stopped by shutdownNow
     void start() {
         loaderThread.execute(this::loadAtStartup);
         config.idleUnload().ifPresent(idle -> {
@@ -88,7 +95,7 @@ public class ModelLifecycle implements ModelAdministration {
 
     private void loadAtStartup() {
         try {
-            slot.loading();
+            slot.loading(null);
             ModelFiles resolved = loader.resolve(slot::loadingDetail);
             if (resolved.demo()) {
                 LOG.warnf("No reranker.model.path or reranker.model.id configured: serving the embedded demo model"
@@ -118,7 +125,7 @@ public class ModelLifecycle implements ModelAdministration {
         ModelDescriptor d = model.serving().descriptor();
         metrics.modelLoaded(d.loadMillis());
         LOG.infof("Model %s ready on %s in %d ms (%s, max-length %d, truncation %s)", d.name(), d.device(),
-                d.loadMillis(), d.onnxFile(), d.maxLength(), config.truncation().name().toLowerCase());
+                d.loadMillis(), d.onnxFile(), d.maxLength(), config.truncation().name().toLowerCase(Locale.ROOT));
         if (previous != null) {
             retireAndClose(previous, "replaced");
         }
@@ -152,37 +159,37 @@ public class ModelLifecycle implements ModelAdministration {
 
     @Override
     public ModelStatus status() {
-        String state = slot.state().name().toLowerCase();
-        return new ModelStatus(state, loadInProgress, slot.model().map(ServingModel::descriptor), slot.loadedAt(),
-                Optional.ofNullable(lastError));
+        ModelState now = slot.snapshot();
+        return new ModelStatus(now.state().name().toLowerCase(Locale.ROOT), loadInProgress,
+                now.served().map(ServingModel::descriptor), now.loadedAt(), Optional.ofNullable(lastError));
     }
 
     @Override
     public ModelStatus load(Optional<String> path, Optional<String> file) {
         if (!administration.tryLock()) {
-            throw new IllegalStateException("another load or unload is in progress");
+            throw busy();
         }
         try {
             if (stopping) {
-                throw new IllegalStateException("the service is shutting down");
+                throw new ServiceException(ErrorKind.BUSY, "The service is shutting down");
             }
             loadInProgress = true;
             ModelFiles target;
             LoadedModel model;
             try {
                 target = target(path, file);
-                if (slot.model().isEmpty()) {
-                    slot.loading();
-                }
+                slot.loading(null);
                 model = loader.load(target);
             } catch (ModelLoadException e) {
                 lastError = e.getMessage();
+                ModelState now = slot.snapshot();
                 LOG.warnf("Loading a model failed; %s: %s",
-                        slot.model().isPresent() ? "the current model keeps serving" : "no model is served", e.getMessage());
-                if (slot.model().isEmpty() && slot.state() == ServiceState.LOADING) {
+                        now.model() != null ? "the current model keeps serving" : "no model is served", e.getMessage());
+                if (now.model() == null && now.state() == ServiceState.LOADING) {
                     slot.unload(ServiceState.UNLOADED);
                 }
-                throw e;
+                throw new ServiceException(ErrorKind.LOAD_FAILED,
+                        "Model not loaded; the previous state is unchanged: " + e.getMessage(), 0, e);
             }
             lastError = null;
             install(target, model);
@@ -213,7 +220,7 @@ public class ModelLifecycle implements ModelAdministration {
     @Override
     public ModelStatus unload() {
         if (!administration.tryLock()) {
-            throw new IllegalStateException("another load or unload is in progress");
+            throw busy();
         }
         try {
             LoadedModel model = current.getAndSet(null);
@@ -232,7 +239,7 @@ public class ModelLifecycle implements ModelAdministration {
     void releaseIfIdle() {
         Duration idle = config.idleUnload().orElse(null);
         LoadedModel model = current.get();
-        if (idle == null || model == null || stopping || slot.state() != ServiceState.READY
+        if (idle == null || model == null || stopping || slot.snapshot().state() != ServiceState.READY
                 || System.nanoTime() - slot.lastUsedNanos() < idle.toNanos() || model.serving().inFlight().active() > 0
                 || scheduler.admittedPairs() > 0 || !administration.tryLock()) {
             return;
@@ -271,11 +278,11 @@ public class ModelLifecycle implements ModelAdministration {
         stopping = true;
         long deadline = System.nanoTime() + drainNanos();
         Duration preStop = config.shutdown().preStopDelay();
-        slot.draining();
+        readinessDown();
         LOG.infof("Shutting down: readiness DOWN; taking requests for %d ms more, then finishing %d queued pairs",
                 preStop.toMillis(), scheduler.admittedPairs());
         sleep(Math.min(preStop.toNanos(), deadline - System.nanoTime()));
-        slot.stopAccepting();
+        refuseNewRequests();
         boolean drained = scheduler.drain(deadline - System.nanoTime());
         LoadedModel model = current.get();
         if (model != null) {
@@ -288,13 +295,23 @@ public class ModelLifecycle implements ModelAdministration {
         LOG.infof(drained ? "Every accepted request was answered" : "Drain timeout reached with requests unanswered");
     }
 
+    /** The first phase of a drain: readiness DOWN, requests still taken while the platform stops routing. */
+    void readinessDown() {
+        slot.draining();
+    }
+
+    /** The second phase: new requests get 503 {@code unhealthy}; accepted ones are finished. */
+    void refuseNewRequests() {
+        slot.stopAccepting();
+    }
+
     @PreDestroy
     void stop() {
         stopping = true;
-        if (slot.state() != ServiceState.FAILED) {
-            slot.draining();
+        if (slot.snapshot().state() != ServiceState.FAILED) {
+            readinessDown();
         }
-        slot.stopAccepting();
+        refuseNewRequests();
         scheduler.drain(drainNanos());
         housekeeping.shutdownNow();
         loaderThread.shutdownNow();
@@ -304,6 +321,10 @@ public class ModelLifecycle implements ModelAdministration {
             retireAndClose(model, "shutdown");
         }
         OrtEnvironmentRelease.releaseNow();
+    }
+
+    private static ServiceException busy() {
+        return new ServiceException(ErrorKind.BUSY, "Another load or unload is in progress; try again when it is done");
     }
 
     private static void sleep(long nanos) {

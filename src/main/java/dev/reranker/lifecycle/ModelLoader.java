@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 
 import dev.reranker.batch.BatchRunner;
 import dev.reranker.config.RerankerConfig;
+import dev.reranker.config.TruncationSide;
 import dev.reranker.engine.ModelDescriptor;
 import dev.reranker.engine.ServingModel;
 import dev.reranker.infer.OnnxScorer;
@@ -31,15 +32,12 @@ import dev.reranker.model.hub.RepoRef;
 import dev.reranker.tokenize.EncodedPair;
 import dev.reranker.tokenize.PairLimits;
 import dev.reranker.tokenize.PairTokenizer;
-import dev.reranker.tokenize.TruncationSide;
 import io.quarkus.runtime.LaunchMode;
 
 /** Turns configuration into a loaded, warmed-up model. */
 @ApplicationScoped
-public class ModelLoader {
+class ModelLoader {
 
-    /** Shortest max-length at which the flag layout (query 3/4, document the rest) still fits its special tokens. */
-    static final int MIN_MAX_LENGTH = 16;
     private static final Logger LOG = Logger.getLogger(ModelLoader.class);
 
     private final RerankerConfig config;
@@ -136,10 +134,6 @@ public class ModelLoader {
 
     private int maxLength(ModelFiles files, ModelConfig modelConfig) {
         int configured = config.maxLength();
-        if (configured < MIN_MAX_LENGTH) {
-            throw new ModelLoadException("reranker.max-length=" + configured + " is too small; use at least "
-                    + MIN_MAX_LENGTH);
-        }
         OptionalInt limit = modelConfig.maxInputLength();
         if (limit.isPresent() && configured > limit.getAsInt()) {
             throw new ModelLoadException("reranker.max-length=" + configured + " exceeds what " + files.config().get()

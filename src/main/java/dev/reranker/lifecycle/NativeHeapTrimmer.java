@@ -25,7 +25,8 @@ final class NativeHeapTrimmer {
         try {
             return new NativeHeapTrimmer(NativeLibrary.getInstance("c").getFunction("malloc_trim"));
         } catch (UnsatisfiedLinkError | RuntimeException e) {
-            LOG.debugf("malloc_trim is not available here (%s): freed native memory is returned as the C library sees fit",
+            LOG.debugf(
+                    "malloc_trim is not available here (%s): freed native memory is returned as the C library sees fit",
                     e.getMessage());
             return null;
         }

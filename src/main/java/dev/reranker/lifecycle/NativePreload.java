@@ -7,13 +7,15 @@ import dev.reranker.tokenize.PairTokenizer;
 /**
  * Loads ONNX Runtime's and DJL's native libraries while Quarkus boots, off the critical path of a cold start.
  *
- * <p>Both libraries load once per process under their own locks (a class initializer for DJL, a synchronized
+ * <p>
+ * Both libraries load once per process under their own locks (a class initializer for DJL, a synchronized
  * init for ONNX Runtime), so a model load that starts before this thread is done simply waits for it. ONNX
  * Runtime's libraries are taken from an extracted copy in DJL's engine cache directory (DJL_CACHE_DIR,
  * default ~/.djl.ai; made on the first start) unless {@code onnxruntime.native.path} names one, as the
  * container image does. A failure here is left for the model loader, which meets it again and reports it.
  *
- * <p>Runs before configuration and logging exist, so it reads no setting of the service and logs nothing.
+ * <p>
+ * Runs before configuration and logging exist, so it reads no setting of the service and logs nothing.
  */
 final class NativePreload {
 

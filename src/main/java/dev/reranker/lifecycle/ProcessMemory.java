@@ -3,11 +3,13 @@ package dev.reranker.lifecycle;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 
 /** The process's resident memory, as the kernel counts it (what a container's memory limit sees). */
 final class ProcessMemory {
 
     private static final Path STATUS = Path.of("/proc/self/status");
+    private static final Pattern NOT_A_DIGIT = Pattern.compile("\\D");
 
     private ProcessMemory() {
     }
@@ -17,8 +19,8 @@ final class ProcessMemory {
         try {
             for (String line : Files.readAllLines(STATUS)) {
                 if (line.startsWith("VmRSS:")) {
-                    String[] parts = line.trim().split("\\s+");
-                    return Long.parseLong(parts[1]) * 1024;
+                    // "VmRSS:    123456 kB"
+                    return Long.parseLong(NOT_A_DIGIT.matcher(line).replaceAll("")) * 1024;
                 }
             }
         } catch (IOException | RuntimeException e) {

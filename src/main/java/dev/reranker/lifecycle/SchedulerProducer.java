@@ -10,7 +10,7 @@ import dev.reranker.config.RerankerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /** The one scheduler of the process, built from the configuration. */
-public class SchedulerProducer {
+class SchedulerProducer {
 
     @Produces
     @Singleton

@@ -12,9 +12,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * What the service needs from {@code config.json}: the family, how many positions the model can
  * embed and its padding id. Every field is optional: a model without config.json still serves.
  *
- * @param modelType             e.g. xlm-roberta, bert
+ * @param modelType e.g. xlm-roberta, bert
  * @param maxPositionEmbeddings the raw value from config.json
- * @param padTokenId            the id padding positions must carry (position ids of RoBERTa models depend on it)
+ * @param padTokenId the id padding positions must carry (position ids of RoBERTa models depend on it)
  */
 public record ModelConfig(Optional<String> modelType, OptionalInt maxPositionEmbeddings, OptionalInt padTokenId) {
 

@@ -30,8 +30,8 @@ public final class ModelLocator {
      * Resolves a local model directory.
      *
      * @param directory the directory in Hugging Face layout
-     * @param onnxFile  a file inside it that overrides the default search, e.g. onnx/model_fp16.onnx
-     * @param name      the name to report; default: the directory's name
+     * @param onnxFile a file inside it that overrides the default search, e.g. onnx/model_fp16.onnx
+     * @param name the name to report; default: the directory's name
      */
     public static ModelFiles local(Path directory, Optional<String> onnxFile, Optional<String> name) {
         Path dir = directory.toAbsolutePath().normalize();

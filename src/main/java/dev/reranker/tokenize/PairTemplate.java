@@ -10,6 +10,8 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
  * that no model family needs hard-coded tokens: XLM-R gives {@code <s> A </s> </s> B </s>}, BERT
  * {@code [CLS] A [SEP] B [SEP]} with segment ids 0 then 1.
  */
+// Arrays on purpose: hot-path carriers of token ids, never compared or hashed.
+@SuppressWarnings("ArrayRecordComponent")
 record PairTemplate(int[] prefix, int[] prefixTypes, int[] middle, int[] middleTypes, int[] suffix,
         int[] suffixTypes, int firstType, int secondType) {
 

@@ -11,16 +11,19 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import ai.djl.huggingface.tokenizers.jni.LibUtils;
 import dev.reranker.config.Truncation;
+import dev.reranker.config.TruncationSide;
 import dev.reranker.model.ModelLoadException;
 
 /**
  * Encodes query-document pairs with the model's own {@code tokenizer.json}.
  *
- * <p>Query and document are encoded separately without special tokens, cut, then placed between the
+ * <p>
+ * Query and document are encoded separately without special tokens, cut, then placed between the
  * special tokens the tokenizer's post-processor uses for a pair. That is what Hugging Face tokenizers
  * does for a pair internally, and it lets the query be encoded once per request, not once per document.
  *
- * <p>Thread-safe: the native tokenizer is immutable once built.
+ * <p>
+ * Thread-safe: the native tokenizer is immutable once built.
  */
 public final class PairTokenizer implements AutoCloseable {
 
@@ -210,7 +213,7 @@ public final class PairTokenizer implements AutoCloseable {
         if (limits.maxDocTokens() > 0 && second.length > limits.maxDocTokens()) {
             second = keep(second, limits.maxDocTokens(), limits.side());
         }
-        int[] kept = kept(first.length, second.length, query.cut() || document.cut() && second == document.ids(),
+        int[] kept = kept(first.length, second.length, query.cut() || (document.cut() && second == document.ids()),
                 limits);
         return template.assemble(keep(first, kept[0], limits.side()), keep(second, kept[1], limits.side()));
     }

@@ -10,23 +10,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.reranker.support.Ready;
+import dev.reranker.support.SmallQueueWithKeysProfile;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 
 /** With reranker.api-keys set, scoring routes need a key; health, metrics, OpenAPI and /info do not. */
 @QuarkusTest
-@TestProfile(ApiKeyTest.Profile.class)
+@TestProfile(SmallQueueWithKeysProfile.class)
 class ApiKeyTest {
-
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("reranker.api-keys", "first-key,second-key");
-        }
-    }
 
     private static final Map<String, Object> TEI = Map.of("query", "q", "texts", List.of("a", "b"));
     private static final Map<String, Object> COHERE = Map.of("query", "q", "documents", List.of("a", "b"));

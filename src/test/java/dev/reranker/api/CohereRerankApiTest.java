@@ -120,7 +120,8 @@ class CohereRerankApiTest {
                 .body("message", containsString("query"));
         rerank("/v2/rerank", Map.of("query", QUERY, "documents", List.of())).then().statusCode(400)
                 .body("message", containsString("documents"));
-        rerank("/v2/rerank", Map.of("query", QUERY)).then().statusCode(400).body("message", containsString("documents"));
+        rerank("/v2/rerank", Map.of("query", QUERY)).then().statusCode(400).body("message",
+                containsString("documents"));
         Map<String, Object> nullDocuments = new HashMap<>(Map.of("query", QUERY));
         nullDocuments.put("documents", null);
         rerank("/v1/rerank", nullDocuments).then().statusCode(400);

@@ -36,11 +36,13 @@ class ObservabilityTest {
                 .header("X-Request-Id", equalTo("abc-123"));
         given().header("X-Request-Id", "probe-1").get("/q/health/ready").then().statusCode(200)
                 .header("X-Request-Id", equalTo("probe-1"));
-        given().header("X-Request-Id", "m-1").get("/q/metrics").then().statusCode(200).header("X-Request-Id", equalTo("m-1"));
+        given().header("X-Request-Id", "m-1").get("/q/metrics").then().statusCode(200).header("X-Request-Id",
+                equalTo("m-1"));
         // Errors too, whichever route format answers them.
         given().header("X-Request-Id", "err-1").contentType(ContentType.JSON).body("{").post("/v2/rerank").then()
                 .statusCode(400).header("X-Request-Id", equalTo("err-1"));
-        given().header("X-Request-Id", "nf-1").get("/no/such/route").then().statusCode(404).header("X-Request-Id", equalTo("nf-1"));
+        given().header("X-Request-Id", "nf-1").get("/no/such/route").then().statusCode(404).header("X-Request-Id",
+                equalTo("nf-1"));
     }
 
     @Test
@@ -53,7 +55,8 @@ class ObservabilityTest {
         assertNotEquals(first, second);
         given().header("X-Request-Id", "x".repeat(129)).get("/health").then()
                 .header("X-Request-Id", matchesPattern("[0-9a-f]{32}"));
-        given().header("X-Request-Id", "a b").get("/health").then().header("X-Request-Id", matchesPattern("[0-9a-f]{32}"));
+        given().header("X-Request-Id", "a b").get("/health").then().header("X-Request-Id",
+                matchesPattern("[0-9a-f]{32}"));
     }
 
     @Test

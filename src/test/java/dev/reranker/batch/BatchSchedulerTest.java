@@ -273,5 +273,7 @@ class BatchSchedulerTest {
         scheduler.shutdown(TimeUnit.SECONDS.toNanos(5));
         assertArrayEquals(new float[] { 1, 2, 3 }, accepted.result().getNow(null));
         assertThrows(SchedulerClosedException.class, () -> scheduler.admit(1));
+        // Closed is not full: the HTTP layer must answer "shutting down" (503), not "retry later" (429).
+        assertFalse(scheduler.saturated());
     }
 }

@@ -53,7 +53,8 @@ final class ConfigNames {
 
     static String kebab(String camel) {
         StringBuilder out = new StringBuilder();
-        for (char c : camel.toCharArray()) {
+        for (int i = 0; i < camel.length(); i++) {
+            char c = camel.charAt(i);
             if (Character.isUpperCase(c)) {
                 out.append('-').append(Character.toLowerCase(c));
             } else {

@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -129,7 +128,8 @@ class DeploymentManifestsTest {
             for (JsonNode container : ourContainers(m)) {
                 Map<String, Integer> ports = new HashMap<>();
                 for (JsonNode port : container.path("ports")) {
-                    assertEquals(appPort, port.path("containerPort").asInt(), m + ": containerPort is not quarkus.http.port");
+                    assertEquals(appPort, port.path("containerPort").asInt(),
+                            m + ": containerPort is not quarkus.http.port");
                     ports.put(port.path("name").asText(), port.path("containerPort").asInt());
                 }
                 assertFalse(ports.isEmpty(), m + ": the container declares no port");
@@ -142,18 +142,21 @@ class DeploymentManifestsTest {
                             : port.isInt() ? port.asInt() : ports.getOrDefault(port.asText(), -1);
                     assertEquals(appPort, resolved, m + ": " + probe + " port " + port + " is not the HTTP port");
                     int status = given().get(path).statusCode();
-                    assertEquals(200, status, m + ": " + probe + " " + path + " answers " + status + " on the ready app");
+                    assertEquals(200, status,
+                            m + ": " + probe + " " + path + " answers " + status + " on the ready app");
                     probes++;
                 }
                 assertEquals("/q/health/started", container.path("startupProbe").path("httpGet").path("path").asText(),
                         m + ": the startup probe must wait for the model (SmallRye's startup check)");
-                assertEquals("/q/health/ready", container.path("readinessProbe").path("httpGet").path("path").asText(), m
-                        + ": readiness must be the check that turns DOWN while draining");
+                assertEquals("/q/health/ready", container.path("readinessProbe").path("httpGet").path("path").asText(),
+                        m
+                                + ": readiness must be the check that turns DOWN while draining");
                 assertEquals("/q/health/live", container.path("livenessProbe").path("httpGet").path("path").asText(), m
                         + ": liveness must be the check that only fails when a restart helps");
                 // A startup probe must allow for a download and a load: at least five minutes.
                 JsonNode startup = container.path("startupProbe");
-                long allowed = (long) startup.path("periodSeconds").asInt(10) * startup.path("failureThreshold").asInt(3);
+                long allowed = (long) startup.path("periodSeconds").asInt(10)
+                        * startup.path("failureThreshold").asInt(3);
                 assertTrue(allowed >= 300, m + ": the startup probe gives up after " + allowed + " s");
             }
         }
@@ -198,7 +201,8 @@ class DeploymentManifestsTest {
 
     @Test
     void theGracePeriodOutlastsTheDrain() {
-        Duration httpShutdown = DurationConverter.parseDuration(application.getProperty("quarkus.shutdown.timeout", "0s"));
+        Duration httpShutdown = DurationConverter
+                .parseDuration(application.getProperty("quarkus.shutdown.timeout", "0s"));
         int checked = 0;
         for (Manifest m : manifests) {
             JsonNode pod = podSpec(m);
@@ -213,8 +217,10 @@ class DeploymentManifestsTest {
                 Duration preStop = duration(setting(container, "reranker.shutdown.pre-stop-delay"));
                 assertTrue(preStop.compareTo(drain) < 0, m + ": the pre-stop delay must leave time to drain");
                 Duration needed = drain.plus(httpShutdown);
-                assertTrue(grace > needed.toSeconds(), m + ": grace period " + grace + " s does not exceed drain-timeout "
-                        + drain.toSeconds() + " s + quarkus.shutdown.timeout " + httpShutdown.toSeconds() + " s");
+                assertTrue(grace > needed.toSeconds(),
+                        m + ": grace period " + grace + " s does not exceed drain-timeout "
+                                + drain.toSeconds() + " s + quarkus.shutdown.timeout " + httpShutdown.toSeconds()
+                                + " s");
                 checked++;
             }
         }
@@ -254,29 +260,31 @@ class DeploymentManifestsTest {
         assertFalse(deployments.isEmpty());
         for (Manifest m : manifests) {
             switch (m.kind()) {
-            case "Service" -> {
-                if (m.doc().path("apiVersion").asText().equals("v1")) {
-                    Manifest target = selected(m.doc().path("spec").path("selector"), deployments, m);
-                    JsonNode container = ourContainers(target).get(0);
-                    for (JsonNode port : m.doc().path("spec").path("ports")) {
-                        JsonNode targetPort = port.path("targetPort");
-                        boolean found = false;
-                        for (JsonNode p : container.path("ports")) {
-                            found |= targetPort.isInt() ? p.path("containerPort").asInt() == targetPort.asInt()
-                                    : p.path("name").asText().equals(targetPort.asText());
+                case "Service" -> {
+                    if (m.doc().path("apiVersion").asText().equals("v1")) {
+                        Manifest target = selected(m.doc().path("spec").path("selector"), deployments, m);
+                        JsonNode container = ourContainers(target).get(0);
+                        for (JsonNode port : m.doc().path("spec").path("ports")) {
+                            JsonNode targetPort = port.path("targetPort");
+                            boolean found = false;
+                            for (JsonNode p : container.path("ports")) {
+                                found |= targetPort.isInt() ? p.path("containerPort").asInt() == targetPort.asInt()
+                                        : p.path("name").asText().equals(targetPort.asText());
+                            }
+                            assertTrue(found, m + ": targetPort " + targetPort + " is no port of " + target);
                         }
-                        assertTrue(found, m + ": targetPort " + targetPort + " is no port of " + target);
                     }
                 }
-            }
-            case "PodDisruptionBudget" -> selected(m.doc().path("spec").path("selector").path("matchLabels"), deployments, m);
-            case "HorizontalPodAutoscaler" -> {
-                JsonNode ref = m.doc().path("spec").path("scaleTargetRef");
-                assertEquals("Deployment", ref.path("kind").asText());
-                assertNotNull(deployments.get(ref.path("name").asText()), m + " scales a Deployment that is not in deploy/");
-            }
-            default -> {
-            }
+                case "PodDisruptionBudget" ->
+                    selected(m.doc().path("spec").path("selector").path("matchLabels"), deployments, m);
+                case "HorizontalPodAutoscaler" -> {
+                    JsonNode ref = m.doc().path("spec").path("scaleTargetRef");
+                    assertEquals("Deployment", ref.path("kind").asText());
+                    assertNotNull(deployments.get(ref.path("name").asText()),
+                            m + " scales a Deployment that is not in deploy/");
+                }
+                default -> {
+                }
             }
             JsonNode pod = podSpec(m);
             if (pod == null) {
@@ -287,7 +295,8 @@ class DeploymentManifestsTest {
                 volumes.add(volume.path("name").asText());
                 JsonNode claim = volume.path("persistentVolumeClaim").path("claimName");
                 if (!claim.isMissingNode()) {
-                    assertTrue(claims.contains(claim.asText()), m + " mounts claim " + claim + " that deploy/ does not define");
+                    assertTrue(claims.contains(claim.asText()),
+                            m + " mounts claim " + claim + " that deploy/ does not define");
                 }
             }
             for (JsonNode container : pod.path("containers")) {
@@ -298,7 +307,8 @@ class DeploymentManifestsTest {
                 }
                 if (container.path("securityContext").path("readOnlyRootFilesystem").asBoolean()
                         && container.path("image").asText().contains(OUR_IMAGE)) {
-                    assertTrue(tmp, m + ": a read-only root filesystem needs a writable /tmp (ONNX Runtime, JNA, the demo model)");
+                    assertTrue(tmp, m
+                            + ": a read-only root filesystem needs a writable /tmp (ONNX Runtime, JNA, the demo model)");
                 }
             }
         }
@@ -311,7 +321,7 @@ class DeploymentManifestsTest {
         given().get("/q/health/ready").then().statusCode(200);
         String metrics = given().get("/q/metrics").asString();
         Set<String> exported = new HashSet<>();
-        for (String line : metrics.split("\n")) {
+        for (String line : metrics.split("\n", -1)) {
             if (!line.startsWith("#") && !line.isBlank()) {
                 exported.add(line.split("[{ ]", 2)[0]);
             }
@@ -347,7 +357,7 @@ class DeploymentManifestsTest {
     void theDockerfileExposesThePortAndRunsAsNonRoot() {
         Dockerfile docker = dockerfile();
         assertTrue(docker.expose().contains(application.getProperty("quarkus.http.port")), "EXPOSE " + docker.expose());
-        assertEquals("1001", docker.user().split(":")[0], "the image runs as uid 1001");
+        assertEquals("1001", docker.user().split(":", -1)[0], "the image runs as uid 1001");
     }
 
     // ---- helpers ----
@@ -390,8 +400,7 @@ class DeploymentManifestsTest {
         for (Manifest d : deployments.values()) {
             JsonNode labels = d.doc().path("spec").path("template").path("metadata").path("labels");
             boolean all = true;
-            for (Iterator<Map.Entry<String, JsonNode>> it = selector.fields(); it.hasNext();) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : selector.properties()) {
                 all &= labels.path(e.getKey()).asText().equals(e.getValue().asText());
             }
             if (all) {
@@ -403,7 +412,7 @@ class DeploymentManifestsTest {
 
     private static void collect(JsonNode node, String field, List<String> out) {
         if (node.isObject()) {
-            node.fields().forEachRemaining(e -> {
+            node.properties().forEach(e -> {
                 if (e.getKey().equals(field) && e.getValue().isTextual()) {
                     out.add(e.getValue().asText());
                 } else {
@@ -430,7 +439,7 @@ class DeploymentManifestsTest {
         Set<String> expose = new HashSet<>();
         String user = "";
         Pattern assignment = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=(\"[^\"]*\"|\\S*)");
-        for (String line : text.split("\n")) {
+        for (String line : text.split("\n", -1)) {
             String trimmed = line.trim();
             if (trimmed.startsWith("ENV ")) {
                 Matcher m = assignment.matcher(trimmed.substring(4));

@@ -19,7 +19,8 @@ class OnnxRuntimeNativesTest {
     @Test
     void extractsOnceAndReusesTheCopy(@TempDir Path cache) throws IOException {
         Path dir = OnnxRuntimeNatives.extract(cache).orElseThrow();
-        assertTrue(dir.getFileName().toString().startsWith("onnxruntime-" + OnnxRuntimeNatives.platform() + "-"), dir.toString());
+        assertTrue(dir.getFileName().toString().startsWith("onnxruntime-" + OnnxRuntimeNatives.platform() + "-"),
+                dir.toString());
         Path main = dir.resolve(System.mapLibraryName("onnxruntime"));
         Path jni = dir.resolve(System.mapLibraryName("onnxruntime4j_jni"));
         assertTrue(Files.size(main) > 1_000_000, "libonnxruntime is there whole");

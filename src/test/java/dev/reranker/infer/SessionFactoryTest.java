@@ -31,7 +31,8 @@ class SessionFactoryTest {
     Path dir;
 
     private static SessionSettings settings(Device device) {
-        return new SessionSettings(device, 1, true, true, 0, OptionalLong.empty(), "kSameAsRequested", "HEURISTIC", true, false);
+        return new SessionSettings(device, 1, true, true, 0, OptionalLong.empty(), "kSameAsRequested", "HEURISTIC",
+                true, false);
     }
 
     @Test

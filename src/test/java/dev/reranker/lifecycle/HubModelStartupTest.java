@@ -98,7 +98,8 @@ class HubModelStartupTest {
                 .body(Map.of("query", query, "texts", texts, "raw_scores", true))
                 .post("/rerank").then().statusCode(200).extract().jsonPath().getList("$");
         Map<Integer, Double> byIndex = new HashMap<>();
-        results.forEach(r -> byIndex.put(((Number) r.get("index")).intValue(), ((Number) r.get("score")).doubleValue()));
+        results.forEach(
+                r -> byIndex.put(((Number) r.get("index")).intValue(), ((Number) r.get("score")).doubleValue()));
         assertEquals(texts.size(), byIndex.size());
         return byIndex;
     }

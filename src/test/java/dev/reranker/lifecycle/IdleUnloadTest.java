@@ -14,24 +14,17 @@ import org.junit.jupiter.api.Test;
 
 import dev.reranker.engine.ModelSlot;
 import dev.reranker.engine.ServiceState;
+import dev.reranker.support.IdleAndChunkingProfile;
 import dev.reranker.support.Poll;
 import dev.reranker.support.Ready;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 
 /** After reranker.idle-unload without requests the session is closed; readiness stays UP; the next request reloads. */
 @QuarkusTest
-@TestProfile(IdleUnloadTest.Profile.class)
+@TestProfile(IdleAndChunkingProfile.class)
 class IdleUnloadTest {
-
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("reranker.idle-unload", "400ms");
-        }
-    }
 
     @Inject
     ModelSlot slot;
@@ -50,7 +43,7 @@ class IdleUnloadTest {
     @Test
     void idleReleasesTheSessionAndTheNextRequestLoadsItAgain() {
         float before = logit();
-        Poll.until("the model is released for idleness", () -> slot.state() == ServiceState.IDLE);
+        Poll.until("the model is released for idleness", () -> slot.snapshot().state() == ServiceState.IDLE);
         given().get("/info").then().body("state", equalTo("idle")).body("idle_unload_ms", equalTo(400));
         given().get("/q/health/ready").then().statusCode(200);
         given().get("/health").then().statusCode(200);

@@ -9,24 +9,16 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.reranker.support.IdleAndChunkingProfile;
 import dev.reranker.support.Ready;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 
 /** reranker.long-documents=chunk: clients that know nothing of windows get them; max_chunks_per_doc=1 truncates. */
 @QuarkusTest
-@TestProfile(ChunkByDefaultTest.Profile.class)
+@TestProfile(IdleAndChunkingProfile.class)
 class ChunkByDefaultTest {
-
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("reranker.long-documents", "chunk", "reranker.chunking.max-chunks-per-doc", "4",
-                    "reranker.chunking.overlap", "16");
-        }
-    }
 
     @BeforeEach
     void ready() {

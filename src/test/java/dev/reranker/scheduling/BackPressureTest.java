@@ -21,12 +21,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.reranker.batch.BatchScheduler;
-import dev.reranker.engine.ModelSlot;
+import dev.reranker.lifecycle.RunnerSwap;
 import dev.reranker.support.Poll;
 import dev.reranker.support.Ready;
-import dev.reranker.support.RunnerSwap;
+import dev.reranker.support.SmallQueueWithKeysProfile;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
@@ -34,18 +33,8 @@ import io.restassured.response.Response;
 
 /** A small queue and a short timeout: 429 at once, 503 on timeout, nothing computed for a client that left. */
 @QuarkusTest
-@TestProfile(BackPressureTest.Profile.class)
+@TestProfile(SmallQueueWithKeysProfile.class)
 class BackPressureTest {
-
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("reranker.batch.max-queued-pairs", "10", "reranker.request-timeout", "1s");
-        }
-    }
-
-    @Inject
-    ModelSlot slot;
 
     @Inject
     BatchScheduler scheduler;
@@ -56,20 +45,22 @@ class BackPressureTest {
     }
 
     private static Response rerank(int documents) {
-        return given().contentType(ContentType.JSON)
+        return given().contentType(ContentType.JSON).auth().oauth2(SmallQueueWithKeysProfile.KEY)
                 .body(Map.of("query", "q", "texts", Collections.nCopies(documents, "some text"))).post("/rerank");
     }
 
     @Test
     void aFullQueueAnswers429WithRetryAfterAtOnce() throws Exception {
-        try (RunnerSwap swap = new RunnerSwap(slot).hold()) {
+        try (RunnerSwap swap = new RunnerSwap().hold()) {
             CompletableFuture<Integer> held = CompletableFuture.supplyAsync(() -> rerank(10).statusCode());
             Poll.until("ten pairs are admitted", () -> scheduler.admittedPairs() == 10);
             long start = System.nanoTime();
             // Full: refused before the body is parsed.
             rerank(1).then().statusCode(429).header("Retry-After", "1").body("error_type", equalTo("overloaded"))
                     .body("error", containsString("queue is full"));
-            given().contentType(ContentType.JSON).body(Map.of("query", "q", "documents", List.of("a"))).post("/v2/rerank")
+            given().contentType(ContentType.JSON).auth().oauth2(SmallQueueWithKeysProfile.KEY)
+                    .body(Map.of("query", "q", "documents", List.of("a")))
+                    .post("/v2/rerank")
                     .then().statusCode(429).header("Retry-After", "1").body("message", containsString("overloaded"));
             assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(1), "refused at once");
             swap.open();
@@ -80,7 +71,7 @@ class BackPressureTest {
 
     @Test
     void aRequestThatDoesNotFitIsRefusedAfterParsing() throws Exception {
-        try (RunnerSwap swap = new RunnerSwap(slot).hold()) {
+        try (RunnerSwap swap = new RunnerSwap().hold()) {
             CompletableFuture<Integer> held = CompletableFuture.supplyAsync(() -> rerank(6).statusCode());
             Poll.until("six pairs are admitted", () -> scheduler.admittedPairs() == 6);
             rerank(5).then().statusCode(429).header("Retry-After", "1").body("error_type", equalTo("overloaded"))
@@ -92,7 +83,7 @@ class BackPressureTest {
 
     @Test
     void aRequestWaitingPastTheTimeoutGets503AndLeavesTheQueue() throws Exception {
-        try (RunnerSwap swap = new RunnerSwap(slot).hold()) {
+        try (RunnerSwap swap = new RunnerSwap().hold()) {
             long start = System.nanoTime();
             rerank(3).then().statusCode(503).body("error_type", equalTo("overloaded"))
                     .body("error", containsString("timed out after 1000 ms")).header("Retry-After", "1");
@@ -107,7 +98,7 @@ class BackPressureTest {
 
     @Test
     void aCancelledRequestsPairsAreNotComputed() throws Exception {
-        try (RunnerSwap swap = new RunnerSwap(slot).hold()) {
+        try (RunnerSwap swap = new RunnerSwap().hold()) {
             CompletableFuture<Integer> first = CompletableFuture.supplyAsync(() -> rerank(2).statusCode());
             Poll.until("the first batch holds the worker", () -> swap.entered.getCount() == 0);
             // A client that sends its request and goes away before the answer.
@@ -115,6 +106,7 @@ class BackPressureTest {
             try (Socket socket = new Socket("localhost", RestAssured.port)) {
                 OutputStream out = socket.getOutputStream();
                 out.write(("POST /rerank HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Authorization: Bearer " + SmallQueueWithKeysProfile.KEY + "\r\n"
                         + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
                         .getBytes(StandardCharsets.UTF_8));
                 out.flush();

@@ -20,10 +20,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.reranker.batch.BatchScheduler;
-import dev.reranker.engine.ModelSlot;
+import dev.reranker.lifecycle.RunnerSwap;
 import dev.reranker.support.Poll;
 import dev.reranker.support.Ready;
-import dev.reranker.support.RunnerSwap;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
@@ -32,9 +31,6 @@ import io.restassured.http.ContentType;
 class ConcurrentRequestsTest {
 
     private static final ExecutorService CLIENTS = Executors.newFixedThreadPool(8);
-
-    @Inject
-    ModelSlot slot;
 
     @Inject
     BatchScheduler scheduler;
@@ -77,7 +73,7 @@ class ConcurrentRequestsTest {
             alone.add(logits("query number " + r, documents(r, 5 + r)));
         }
         List<CompletableFuture<float[]>> together = new ArrayList<>();
-        try (RunnerSwap swap = new RunnerSwap(slot).hold()) {
+        try (RunnerSwap swap = new RunnerSwap().hold()) {
             // The first request holds the worker; the others pile up and are cut into shared batches.
             together.add(CompletableFuture.supplyAsync(() -> logits("query number 0", documents(0, 5)), CLIENTS));
             assertTrue(swap.entered.await(10, TimeUnit.SECONDS));
@@ -108,7 +104,7 @@ class ConcurrentRequestsTest {
         // 300 documents, more than reranker.batch.max-pairs (128): at least three batches.
         List<String> documents = documents(42, 300);
         float[] together;
-        try (RunnerSwap swap = new RunnerSwap(slot)) {
+        try (RunnerSwap swap = new RunnerSwap()) {
             together = logits("licenses and kernels", documents);
             assertTrue(swap.batches.get() >= 3, "split into " + swap.batches.get() + " batches");
         }

@@ -6,11 +6,14 @@ import java.util.Map;
 import dev.reranker.config.RerankerConfig;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.EnvConfigSource;
+import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
-import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.validator.BeanValidationConfigValidatorImpl;
 
-/** RerankerConfig as the application maps it, fed from a made-up environment instead of the real one. */
+/**
+ * RerankerConfig as the application maps and validates it, fed from a made-up environment instead of the real one.
+ */
 public final class Configs {
 
     private Configs() {
@@ -23,7 +26,7 @@ public final class Configs {
                 // Not the JVM's system properties: @QuarkusTest profiles that ran before may have left theirs there.
                 .withSources(new EnvConfigSource(environment, 300),
                         new PropertiesConfigSource(Map.of("user.home", System.getProperty("user.home")), "jvm", 100))
-                .addDefaultInterceptors().build();
+                .withValidator(new BeanValidationConfigValidatorImpl()).addDefaultInterceptors().build();
         return config.getConfigMapping(RerankerConfig.class);
     }
 }

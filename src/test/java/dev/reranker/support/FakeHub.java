@@ -58,6 +58,7 @@ public final class FakeHub implements AutoCloseable {
             Optional<String> authorization) {
     }
 
+    @SuppressWarnings("ArrayRecordComponent") // a file's bytes, compared by hash, never by equals
     private record Blob(String path, byte[] bytes, String sha256, String gitSha1, boolean lfs) {
     }
 

@@ -113,7 +113,8 @@ public final class OnnxFixtures {
         Files.write(file, model.toByteArray());
     }
 
-    private static void node(ByteArrayOutputStream graph, String op, String[] inputs, String output, byte[]... attributes)
+    private static void node(ByteArrayOutputStream graph, String op, String[] inputs, String output,
+            byte[]... attributes)
             throws IOException {
         ByteArrayOutputStream node = new ByteArrayOutputStream();
         for (String input : inputs) {
@@ -184,7 +185,7 @@ public final class OnnxFixtures {
     private static void varint(ByteArrayOutputStream out, long value) {
         long v = value;
         while ((v & ~0x7FL) != 0) {
-            out.write((int) (v & 0x7F | 0x80));
+            out.write((int) ((v & 0x7F) | 0x80));
             v >>>= 7;
         }
         out.write((int) v);

@@ -29,6 +29,7 @@ public final class Reference {
     /**
      * One reference case: a query, its documents, and per document the expected encoding and scores.
      */
+    @SuppressWarnings("ArrayRecordComponent") // reference values, read element by element
     public record Case(int number, String model, int maxLength, String truncation, String query, List<String> documents,
             List<int[]> inputIds, List<int[]> typeIds, double[] logits, double[] scores) {
     }

@@ -9,6 +9,7 @@ import java.util.OptionalLong;
 
 import dev.reranker.config.Device;
 import dev.reranker.config.Truncation;
+import dev.reranker.config.TruncationSide;
 import dev.reranker.infer.OnnxScorer;
 import dev.reranker.infer.SessionFactory;
 import dev.reranker.infer.SessionSettings;
@@ -17,7 +18,6 @@ import dev.reranker.model.ModelFiles;
 import dev.reranker.tokenize.EncodedText;
 import dev.reranker.tokenize.PairLimits;
 import dev.reranker.tokenize.PairTokenizer;
-import dev.reranker.tokenize.TruncationSide;
 
 /**
  * Scores the cases of safetensors/reference.json with resolved model files as the service does (its tokenizer, a

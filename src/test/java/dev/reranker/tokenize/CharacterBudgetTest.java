@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.reranker.config.Truncation;
+import dev.reranker.config.TruncationSide;
 import dev.reranker.support.Reference;
 
 /** The tokenizer never sees more than a character budget derived from max-length. */

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.reranker.config.Truncation;
+import dev.reranker.config.TruncationSide;
 import dev.reranker.support.Reference;
 
 /** Splitting a long document into windows of the tokens that fit beside the query. */
@@ -67,12 +68,14 @@ class DocumentWindowsTest {
             assertTrue(pair.length() <= 64);
             int[] part = documentPart(pair, query.length());
             int from = i * (window - 8);
-            assertArrayEquals(Arrays.copyOfRange(document.ids(), from, Math.min(document.length(), from + window)), part,
+            assertArrayEquals(Arrays.copyOfRange(document.ids(), from, Math.min(document.length(), from + window)),
+                    part,
                     "window " + i);
             if (i > 0) {
                 int[] previous = documentPart(windows.get(i - 1).pair(), query.length());
                 assertArrayEquals(Arrays.copyOfRange(previous, previous.length - 8, previous.length),
-                        Arrays.copyOfRange(part, 0, 8), "window " + i + " starts with the last 8 tokens of the one before");
+                        Arrays.copyOfRange(part, 0, 8),
+                        "window " + i + " starts with the last 8 tokens of the one before");
             }
         }
         int[] last = documentPart(windows.get(windows.size() - 1).pair(), query.length());

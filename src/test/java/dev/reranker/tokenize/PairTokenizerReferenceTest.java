@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -15,6 +16,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.reranker.config.Truncation;
+import dev.reranker.config.TruncationSide;
 import dev.reranker.support.Reference;
 
 /** The tokenization component yields exactly the reference input_ids and token_type_ids. */
@@ -49,7 +51,8 @@ class PairTokenizerReferenceTest {
     @MethodSource("cases")
     void encodesLikeHuggingFace(int number, Reference.Case c) {
         PairTokenizer tokenizer = c.model().equals("tiny-bert") ? bert : xlmr;
-        PairLimits limits = new PairLimits(c.maxLength(), Truncation.valueOf(c.truncation().toUpperCase()), true,
+        PairLimits limits = new PairLimits(c.maxLength(), Truncation.valueOf(c.truncation().toUpperCase(Locale.ROOT)),
+                true,
                 TruncationSide.RIGHT, 0);
         EncodedText query = tokenizer.encodeQuery(c.query(), limits);
         for (int d = 0; d < c.documents().size(); d++) {

@@ -36,7 +36,7 @@ final class CheckpointWeights {
     private long convertedSize;
 
     /**
-     * @param location  the external data location, relative to the graph's directory, of a safetensors file
+     * @param location the external data location, relative to the graph's directory, of a safetensors file
      * @param converted the location of the file of converted F16/BF16 tensors
      */
     CheckpointWeights(SafetensorsCheckpoint checkpoint, String architecture, Function<Path, String> location,

@@ -14,7 +14,8 @@ import dev.reranker.model.graph.OnnxGraph.Attribute;
  * eager implementation in eval mode: inputs {@code input_ids}, {@code attention_mask} (and {@code token_type_ids}
  * when the model has more than one token type), output {@code logits} [batch, num_labels].
  *
- * <p><b>Linear layers.</b> PyTorch stores a Linear weight as [out, in] and computes x·Wᵀ + b. The graph uses the
+ * <p>
+ * <b>Linear layers.</b> PyTorch stores a Linear weight as [out, in] and computes x·Wᵀ + b. The graph uses the
  * weight as stored: {@code com.microsoft.FusedMatMul(x, W, transB=1)} then {@code Add(b)}. ONNX Runtime's CPU
  * MatMul kernel packs a constant B once at session creation, honouring the transpose flag, so no transposed copy
  * exists at any time; the CUDA provider has a FusedMatMul kernel too. {@link LinearStyle} keeps the two
@@ -23,7 +24,8 @@ import dev.reranker.model.graph.OnnxGraph.Attribute;
  * Gemm on 2-D reshapes 1.8-2.7 s, 1269 MB, 4.2 s; Transpose 2.6 s, 1643 MB (the folded transposed copies stay),
  * 4.2 s.
  *
- * <p>Operators used: Gather, Add, Sub, Mul, Equal, Not, Cast, CumSum, Slice, Shape, Unsqueeze, Reshape,
+ * <p>
+ * Operators used: Gather, Add, Sub, Mul, Equal, Not, Cast, CumSum, Slice, Shape, Unsqueeze, Reshape,
  * Transpose, MatMul, Softmax, Tanh, Relu, LayerNormalization (opset 17), and com.microsoft FusedMatMul, Gelu,
  * FastGelu; every one has CPU and CUDA kernels in ONNX Runtime.
  */
@@ -40,7 +42,7 @@ final class CrossEncoderGraph {
     }
 
     /** torch.finfo(torch.float32).min: what transformers adds to the scores of padding positions. */
-    private static final float MASKED = -3.4028234663852886e38f;
+    private static final float MASKED = -Float.MAX_VALUE;
 
     private final EncoderConfig config;
     private final CheckpointWeights weights;

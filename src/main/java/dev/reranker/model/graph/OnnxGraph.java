@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * An ONNX ModelProto under construction: nodes in the order they are added (which is topological, since a node
@@ -31,6 +32,7 @@ final class OnnxGraph {
     static final String MS_DOMAIN = "com.microsoft";
 
     /** An attribute of a node. */
+    @SuppressWarnings("ArrayRecordComponent") // written once into the graph, never compared
     record Attribute(String name, int type, long i, float f, long[] ints) {
         static Attribute i(String name, long value) {
             return new Attribute(name, 2, value, 0, null);
@@ -77,7 +79,7 @@ final class OnnxGraph {
 
     /** Adds a node with one output, and returns that output's name. */
     String node(String domain, String op, List<String> in, Attribute... attributes) {
-        String out = op.toLowerCase() + "_" + counter++;
+        String out = op.toLowerCase(Locale.ROOT) + "_" + counter++;
         nodeNamed(domain, op, in, out, attributes);
         return out;
     }

@@ -58,7 +58,7 @@ final class ProtoWriter {
     private void raw(long value) {
         long v = value;
         while ((v & ~0x7FL) != 0) {
-            out.write((int) (v & 0x7F | 0x80));
+            out.write((int) ((v & 0x7F) | 0x80));
             v >>>= 7;
         }
         out.write((int) v);

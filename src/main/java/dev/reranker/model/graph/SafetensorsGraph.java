@@ -29,7 +29,8 @@ import dev.reranker.model.safetensors.SafetensorsCheckpoint;
  * Serves a {@code save_pretrained} directory (config.json + safetensors) through the ONNX path: builds the graph of
  * its architecture once and caches it, keyed by everything the graph depends on.
  *
- * <p>Where the graph goes is decided by ONNX Runtime's external data rule: since 1.2x it resolves every external
+ * <p>
+ * Where the graph goes is decided by ONNX Runtime's external data rule: since 1.2x it resolves every external
  * data path, symbolic links included, and refuses one that is not under the graph's directory (or under the real
  * directory of the graph file). A link beside a cached graph pointing at the weights is therefore refused too. So the
  * graph is written into the directory that really holds the safetensors files (the model directory; in a
@@ -37,7 +38,8 @@ import dev.reranker.model.safetensors.SafetensorsCheckpoint;
  * there: nothing is copied. When that directory is not writable, the graph goes to a cache directory and the
  * weights are hard-linked beside it, or copied when the cache is on another filesystem (one WARN line says so).
  *
- * <p>Files: {@code <name>.onnx}; {@code <name>.json} (the key and the graph's SHA-256, written last, so a build
+ * <p>
+ * Files: {@code <name>.onnx}; {@code <name>.json} (the key and the graph's SHA-256, written last, so a build
  * interrupted half-way is never taken for a valid one); {@code <name>-f32.bin} when F16/BF16 tensors were converted.
  */
 public final class SafetensorsGraph {
@@ -65,7 +67,7 @@ public final class SafetensorsGraph {
     /**
      * The graph of the model in {@code modelDir}: a valid cached one if there is one, else built now.
      *
-     * @param name        base name of the graph's files, e.g. reranker-graph
+     * @param name base name of the graph's files, e.g. reranker-graph
      * @param fallbackDir where the graph goes when the weights' directory is not writable
      * @throws ModelLoadException naming the file and tensor of any problem; nothing is written then
      */

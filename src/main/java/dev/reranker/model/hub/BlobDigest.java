@@ -23,7 +23,8 @@ final class BlobDigest {
 
     /** What a blob name says about its content. */
     enum Kind {
-        SHA256("sha256"), GIT_SHA1("git blob sha1");
+        SHA256("sha256"),
+        GIT_SHA1("git blob sha1");
 
         final String label;
 

@@ -24,12 +24,12 @@ final class DownloadProgress {
     private long done;
 
     /**
-     * @param label       what is downloaded, e.g. "BAAI/bge-reranker-v2-m3 model.onnx.data"
-     * @param total       file size in bytes, or -1 when unknown
+     * @param label what is downloaded, e.g. "BAAI/bge-reranker-v2-m3 model.onnx.data"
+     * @param total file size in bytes, or -1 when unknown
      * @param resumedFrom bytes already on disk from an earlier attempt
-     * @param interval    time between two lines
-     * @param nanoClock   System::nanoTime outside tests
-     * @param sink        receives each line
+     * @param interval time between two lines
+     * @param nanoClock System::nanoTime outside tests
+     * @param sink receives each line
      */
     DownloadProgress(String label, long total, long resumedFrom, Duration interval, LongSupplier nanoClock,
             Consumer<String> sink) {

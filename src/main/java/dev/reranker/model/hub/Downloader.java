@@ -24,7 +24,7 @@ import org.jboss.logging.Logger;
  * {@code blobs/<etag>} and linked from the snapshot. A lock file per blob keeps two processes that share the cache
  * from writing the same file; the second one waits and then finds the blob there.
  */
-public final class Downloader {
+final class Downloader {
 
     private static final Logger LOG = Logger.getLogger(Downloader.class);
     private static final double MB = 1024.0 * 1024.0;
@@ -257,7 +257,8 @@ public final class Downloader {
     private void underLock(HubCache cache, String etag, String label, IoAction action) throws IOException {
         Path lockFile = cache.lock(etag);
         Files.createDirectories(lockFile.getParent());
-        ReentrantLock local = LOCKS_IN_THIS_PROCESS.computeIfAbsent(lockFile.toAbsolutePath(), p -> new ReentrantLock());
+        ReentrantLock local = LOCKS_IN_THIS_PROCESS.computeIfAbsent(lockFile.toAbsolutePath(),
+                p -> new ReentrantLock());
         if (!local.tryLock()) {
             waiting(label, cache);
             local.lock();

@@ -13,11 +13,11 @@ import java.util.stream.Collectors;
  * the graph itself once it is on disk (see {@link OnnxExternalData}), because its name is whatever the exporter
  * wrote: model.onnx_data, model.onnx.data, or a UUID.
  *
- * @param onnx          the ONNX graph
- * @param tokenizer     tokenizer.json
- * @param supportFiles  config.json, tokenizer_config.json, special_tokens_map.json where present
+ * @param onnx the ONNX graph
+ * @param tokenizer tokenizer.json
+ * @param supportFiles config.json, tokenizer_config.json, special_tokens_map.json where present
  */
-public record FileSelection(String onnx, String tokenizer, List<String> supportFiles) {
+record FileSelection(String onnx, String tokenizer, List<String> supportFiles) {
 
     static final List<String> DEFAULT_ONNX = List.of("model.onnx", "onnx/model.onnx");
     private static final List<String> CONFIGS = List.of("config.json", "tokenizer_config.json",
@@ -40,16 +40,17 @@ public record FileSelection(String onnx, String tokenizer, List<String> supportF
      *
      * @param available repository paths with '/'
      * @param requested reranker.model.file, when set
-     * @param repoId    the repository, for the export command in messages
-     * @param where     names the repository (or snapshot) in messages
+     * @param repoId the repository, for the export command in messages
+     * @param where names the repository (or snapshot) in messages
      */
     static FileSelection select(Collection<String> available, Optional<String> requested, String repoId,
             String where) {
         String onnx = requested.map(FileSelection::normalize)
                 .map(file -> {
                     if (!available.contains(file)) {
-                        throw new HubException(where + " has no " + file + " (reranker.model.file / RERANKER_MODEL_FILE);"
-                                + onnxChoices(available, repoId));
+                        throw new HubException(
+                                where + " has no " + file + " (reranker.model.file / RERANKER_MODEL_FILE);"
+                                        + onnxChoices(available, repoId));
                     }
                     return file;
                 })

@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * The same paths as huggingface_hub's, so either side reuses what the other downloaded. Every write goes to a
  * temporary name first and is renamed into place, so a reader never sees half a file.
  */
-public final class HubCache {
+final class HubCache {
 
     private final Path root;
     private final RepoRef repo;

@@ -34,7 +34,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * Redirects are followed by hand: relative ones (a renamed repository) keep the token, a redirect to another host
  * (the CDN's signed URL) is where the bytes are and gets no token, as in huggingface_hub.
  */
-public class HubClient {
+class HubClient {
 
     private static final Logger LOG = Logger.getLogger(HubClient.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,10 +49,6 @@ public class HubClient {
         // HTTP/1.1: one long stream per file; the CDN serves ranges the same way and nothing is gained from h2 here.
         this.http = HttpClient.newBuilder().connectTimeout(settings.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).build();
-    }
-
-    public URI endpoint() {
-        return settings.endpoint();
     }
 
     /** The commit the revision points at, and the repository's files with their sizes. */
@@ -148,7 +144,8 @@ public class HubClient {
             throws IOException {
         URI current = uri;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(current).method(method, HttpRequest.BodyPublishers.noBody())
+            HttpRequest.Builder request = HttpRequest.newBuilder(current)
+                    .method(method, HttpRequest.BodyPublishers.noBody())
                     .timeout(settings.readTimeout()).header("User-Agent", USER_AGENT)
                     .header("Accept-Encoding", "identity");
             authorize(request);
@@ -226,8 +223,9 @@ public class HubClient {
                             + (settings.token().isEmpty() ? "; set HF_TOKEN to a token with access to it"
                                     : " for the token in HF_TOKEN");
             case 404 -> switch (code) {
-                case "RevisionNotFound" -> "Revision '" + repo.revision() + "' (reranker.model.revision) does not exist in "
-                        + repo.id() + " on " + where;
+                case "RevisionNotFound" ->
+                    "Revision '" + repo.revision() + "' (reranker.model.revision) does not exist in "
+                            + repo.id() + " on " + where;
                 case "EntryNotFound" -> "The Hub lists a file of " + repo + " that it then cannot find; try again";
                 default -> "Repository " + repo.id() + " was not found on " + where
                         + " (reranker.model.id / RERANKER_MODEL_ID)";

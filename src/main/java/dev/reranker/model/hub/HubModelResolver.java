@@ -50,9 +50,11 @@ public final class HubModelResolver {
     }
 
     /**
-     * @param repo     repository and revision
+     * The files of {@code repo} on disk, from the cache when it holds them, else fetched into it.
+     *
+     * @param repo repository and revision
      * @param onnxFile reranker.model.file, when set
-     * @param name     the name to report; default: the repository id
+     * @param name the name to report; default: the repository id
      */
     public ModelFiles resolve(RepoRef repo, Optional<String> onnxFile, Optional<String> name) {
         return resolveOnnx(repo, onnxFile, name, null);
@@ -107,7 +109,8 @@ public final class HubModelResolver {
         String where = "Repository " + repo.id() + " at " + repo.revision() + " (commit " + shortCommit(commit) + ")";
         SafetensorsSelection selection = SafetensorsSelection.of(available).orElseThrow(() -> new HubException(where
                 + " has " + (format == ModelFormat.AUTO ? "neither an ONNX model (" + String.join(", ",
-                        FileSelection.DEFAULT_ONNX) + ") nor " : "no ") + "model.safetensors"
+                        FileSelection.DEFAULT_ONNX) + ") nor " : "no ")
+                + "model.safetensors"
                 + " (or model.safetensors.index.json) at its root"));
         selection.missing(available).ifPresent(missing -> {
             throw new HubException(where + " has safetensors weights but no " + missing + ", which serving them"
@@ -348,7 +351,7 @@ public final class HubModelResolver {
             return null;
         }
         List<String> parts = new ArrayList<>();
-        for (String part : (dir + location).split("/")) {
+        for (String part : (dir + location).split("/", -1)) {
             if (part.isEmpty() || part.equals(".")) {
                 continue;
             }

@@ -11,16 +11,16 @@ import dev.reranker.config.RerankerConfig;
  * Everything the Hub client, cache and downloader need from the configuration, in one value so that tests can build
  * it without Quarkus.
  *
- * @param endpoint         the Hub or a mirror, without trailing slash
- * @param token            bearer token for gated and private repositories
- * @param offline          cache only, no connection at all
- * @param cacheDir         root of the huggingface_hub style cache
+ * @param endpoint the Hub or a mirror, without trailing slash
+ * @param token bearer token for gated and private repositories
+ * @param offline cache only, no connection at all
+ * @param cacheDir root of the huggingface_hub style cache
  * @param progressInterval how often a running download logs
- * @param connectTimeout   TCP connect timeout
- * @param readTimeout      a download stalled this long is cut and resumed
- * @param maxAttempts      attempts per request or download
- * @param retryBackoff     pause before the second attempt, doubled each time
- * @param verifyCache      re-hash cached files before serving them
+ * @param connectTimeout TCP connect timeout
+ * @param readTimeout a download stalled this long is cut and resumed
+ * @param maxAttempts attempts per request or download
+ * @param retryBackoff pause before the second attempt, doubled each time
+ * @param verifyCache re-hash cached files before serving them
  */
 public record HubSettings(URI endpoint, Optional<String> token, boolean offline, Path cacheDir,
         Duration progressInterval, Duration connectTimeout, Duration readTimeout, int maxAttempts,
@@ -33,9 +33,6 @@ public record HubSettings(URI endpoint, Optional<String> token, boolean offline,
         }
         endpoint = URI.create(base);
         token = token.map(String::strip).filter(t -> !t.isEmpty());
-        if (maxAttempts < 1) {
-            throw new IllegalArgumentException("reranker.hub.max-attempts must be at least 1");
-        }
     }
 
     public static HubSettings from(RerankerConfig config) {

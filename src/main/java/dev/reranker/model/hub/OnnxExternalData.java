@@ -15,13 +15,14 @@ import java.util.Set;
  * names are whatever the exporter chose, so asking the graph is the only reliable way to fetch exactly the files
  * ONNX Runtime will open, and no more.
  *
- * <p>The walk follows the fields of onnx.proto that can hold tensors: ModelProto.graph (7); GraphProto.node (1),
+ * <p>
+ * The walk follows the fields of onnx.proto that can hold tensors: ModelProto.graph (7); GraphProto.node (1),
  * initializer (5), sparse_initializer (15); NodeProto.attribute (5); AttributeProto t (5), g (6), tensors (10),
  * graphs (11), sparse_tensor (22), sparse_tensors (23); SparseTensorProto values (1), indices (2);
  * TensorProto.external_data (13) of StringStringEntryProto key (1) / value (2). Weight bytes inside the graph are
  * skipped, not read: the file is mapped, so only the pages holding structure are touched.
  */
-public final class OnnxExternalData {
+final class OnnxExternalData {
 
     private static final int VARINT = 0;
     private static final int FIXED64 = 1;
@@ -54,7 +55,13 @@ public final class OnnxExternalData {
 
     /** The messages of onnx.proto on the way to a tensor. */
     private enum Kind {
-        MODEL, GRAPH, NODE, ATTRIBUTE, SPARSE_TENSOR, TENSOR, ENTRY
+        MODEL,
+        GRAPH,
+        NODE,
+        ATTRIBUTE,
+        SPARSE_TENSOR,
+        TENSOR,
+        ENTRY
     }
 
     private static void walk(ByteBuffer message, Kind kind, Set<String> locations) {

@@ -7,7 +7,7 @@ import dev.reranker.model.ModelLoadException;
 /**
  * A model repository on the Hub and the revision asked for.
  *
- * @param id       {@code org/name} or {@code name}
+ * @param id {@code org/name} or {@code name}
  * @param revision branch, tag or commit
  */
 public record RepoRef(String id, String revision) {
@@ -32,11 +32,6 @@ public record RepoRef(String id, String revision) {
     /** The cache folder name huggingface_hub uses: {@code models--org--name}. */
     public String folderName() {
         return "models--" + id.replace("/", "--");
-    }
-
-    /** True when the revision is a full commit hash, which never moves. */
-    public boolean pinned() {
-        return isCommit(revision);
     }
 
     static boolean isCommit(String value) {

@@ -13,7 +13,7 @@ import dev.reranker.model.safetensors.SafetensorsCheckpoint;
  * model.safetensors.index.json whose shards are read from it once it is on disk. Nothing else (pytorch_model.bin,
  * ONNX variants, sentencepiece models) is fetched.
  *
- * @param weights      model.safetensors or model.safetensors.index.json
+ * @param weights model.safetensors or model.safetensors.index.json
  * @param supportFiles config.json, tokenizer.json, tokenizer_config.json, special_tokens_map.json where present
  */
 record SafetensorsSelection(String weights, List<String> supportFiles) {

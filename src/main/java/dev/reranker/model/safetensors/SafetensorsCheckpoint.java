@@ -35,6 +35,7 @@ public final class SafetensorsCheckpoint {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One file's identity and header, for cache keys. */
+    @SuppressWarnings("ArrayRecordComponent") // the header's bytes are hashed into a key, never compared by equals
     public record Shard(Path file, long size, byte[] header) {
     }
 
@@ -105,7 +106,8 @@ public final class SafetensorsCheckpoint {
             if (!Files.isRegularFile(file)) {
                 throw new ModelLoadException("Shard " + file + " is missing: " + index.getFileName() + " puts tensor "
                         + e.getValue().get(0) + (e.getValue().size() > 1 ? " (and " + (e.getValue().size() - 1)
-                                + " more)" : "") + " in it");
+                                + " more)" : "")
+                        + " in it");
             }
             Map<String, SafetensorsTensor> inShard = new LinkedHashMap<>();
             shards.add(read(file, inShard));

@@ -7,13 +7,14 @@ import java.util.Optional;
 /**
  * One tensor of a safetensors file, as its header describes it.
  *
- * @param name       the checkpoint's name, e.g. roberta.encoder.layer.0.attention.self.query.weight
- * @param dtypeName  the header's dtype string (F32, BF16, I64, ...)
- * @param shape      dimensions, outermost first (PyTorch's order: a Linear weight is [out, in])
- * @param file       the safetensors file that holds it
- * @param offset     absolute byte offset of its data in {@code file}: 8 + header length + data_offsets[0]
- * @param length     bytes of data
+ * @param name the checkpoint's name, e.g. roberta.encoder.layer.0.attention.self.query.weight
+ * @param dtypeName the header's dtype string (F32, BF16, I64, ...)
+ * @param shape dimensions, outermost first (PyTorch's order: a Linear weight is [out, in])
+ * @param file the safetensors file that holds it
+ * @param offset absolute byte offset of its data in {@code file}: 8 + header length + data_offsets[0]
+ * @param length bytes of data
  */
+@SuppressWarnings("ArrayRecordComponent") // a shape read from the header, never compared
 public record SafetensorsTensor(String name, String dtypeName, long[] shape, Path file, long offset, long length) {
 
     /** The element type, when the graph builder can use it. */

@@ -29,10 +29,12 @@ public final class GraphTool {
         Path model = Path.of(args[0]);
         Path cache = Path.of(args[1]);
         CrossEncoderGraph.LinearStyle style = args.length > 2 && !args[2].startsWith("--")
-                ? CrossEncoderGraph.LinearStyle.valueOf(args[2]) : CrossEncoderGraph.LinearStyle.FUSED_MATMUL;
+                ? CrossEncoderGraph.LinearStyle.valueOf(args[2])
+                : CrossEncoderGraph.LinearStyle.FUSED_MATMUL;
         boolean load = List.of(args).contains("--load");
         long start = System.nanoTime();
-        PreparedGraph graph = SafetensorsGraph.prepare(model, "reranker-graph-" + style.name().toLowerCase(), cache, style);
+        PreparedGraph graph = SafetensorsGraph.prepare(model, "reranker-graph-" + style.name().toLowerCase(), cache,
+                style);
         System.out.printf("graph %s (%s, %d bytes) %s in %d ms%n", graph.graph(), style, Files.size(graph.graph()),
                 graph.built() ? "built" : "cached", (System.nanoTime() - start) / 1_000_000);
         if (!load) {
@@ -49,7 +51,8 @@ public final class GraphTool {
                 long created = (System.nanoTime() - start) / 1_000_000;
                 long[][] ids = { { 0, 100, 200, 300, 2, 2, 400, 500, 2 } };
                 long[][] mask = { { 1, 1, 1, 1, 1, 1, 1, 1, 1 } };
-                try (OnnxTensor i = OnnxTensor.createTensor(env, ids); OnnxTensor m = OnnxTensor.createTensor(env, mask);
+                try (OnnxTensor i = OnnxTensor.createTensor(env, ids);
+                        OnnxTensor m = OnnxTensor.createTensor(env, mask);
                         OrtSession.Result r = session.run(Map.of("input_ids", i, "attention_mask", m))) {
                     System.out.printf("session created in %d ms; first run %d ms total; logit %.6f; RSS %d MB (%s);"
                             + " safetensors mapped: %s%n", created, (System.nanoTime() - start) / 1_000_000,

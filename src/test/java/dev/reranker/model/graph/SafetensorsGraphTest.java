@@ -66,7 +66,8 @@ class SafetensorsGraphTest {
         int pad = model.contains("bert") ? 0 : 1;
         try (OnnxScorer scorer = SessionFactory.open(graph.graph(), SafetensorsParityTest.settings(), pad)) {
             float logit = scorer.logits(List.of(c.inputIds().get(0)), c.typeIds() == null
-                    ? List.of(new int[c.inputIds().get(0).length]) : List.of(c.typeIds().get(0)))[0];
+                    ? List.of(new int[c.inputIds().get(0).length])
+                    : List.of(c.typeIds().get(0)))[0];
             assertEquals(c.logits()[0], logit, 1e-4);
         }
     }

@@ -30,6 +30,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.reranker.config.Device;
 import dev.reranker.config.ModelFormat;
 import dev.reranker.config.Truncation;
+import dev.reranker.config.TruncationSide;
 import dev.reranker.infer.OnnxScorer;
 import dev.reranker.infer.SessionFactory;
 import dev.reranker.infer.SessionSettings;
@@ -41,7 +42,6 @@ import dev.reranker.tokenize.EncodedPair;
 import dev.reranker.tokenize.EncodedText;
 import dev.reranker.tokenize.PairLimits;
 import dev.reranker.tokenize.PairTokenizer;
-import dev.reranker.tokenize.TruncationSide;
 
 /**
  * Every pair of safetensors/reference.json (made by tools/oracle/make_fixtures.py with transformers) through the

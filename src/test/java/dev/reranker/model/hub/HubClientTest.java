@@ -41,7 +41,8 @@ class HubClientTest {
         RepoListing listing = client.listing(new RepoRef(REPO, "main"));
 
         assertEquals(hub.commit(REPO), listing.commit());
-        assertEquals(OptionalLong.of(hub.bytes(REPO, "model.onnx_data").length), listing.files().get("model.onnx_data"));
+        assertEquals(OptionalLong.of(hub.bytes(REPO, "model.onnx_data").length),
+                listing.files().get("model.onnx_data"));
         assertEquals(6, listing.files().size());
     }
 

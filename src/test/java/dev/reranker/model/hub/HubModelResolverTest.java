@@ -102,7 +102,8 @@ class HubModelResolverTest {
         assertEquals(40, hub.etag(EXT_REPO, "config.json").length());
         assertTrue(status.stream().anyMatch(s -> s.contains("Downloading " + EXT_REPO + " " + DATA)), status::toString);
         try (var leftovers = Files.walk(cache)) {
-            assertFalse(leftovers.anyMatch(p -> p.toString().endsWith(".incomplete") || p.toString().contains(".tmp-")));
+            assertFalse(
+                    leftovers.anyMatch(p -> p.toString().endsWith(".incomplete") || p.toString().contains(".tmp-")));
         }
     }
 

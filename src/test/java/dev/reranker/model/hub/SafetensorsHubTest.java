@@ -97,7 +97,10 @@ class SafetensorsHubTest {
             "model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors", "pytorch_model.bin",
             "sentencepiece.bpe.model", "model.onnx", "model.onnx_data");
 
-    /** The files of {@code repo} whose bytes were fetched (from the Hub or, for LFS files, its CDN) since the last clear. */
+    /**
+     * The files of {@code repo} whose bytes were fetched (from the Hub or, for LFS files, its CDN) since the last
+     * clear.
+     */
     private List<String> downloaded(String repo) {
         return NAMES.stream().filter(name -> hub.has(repo, name)).filter(name -> {
             String etag = hub.etag(repo, name);

@@ -1,5 +1,0 @@
-package dev.reranker.api;
-
-/** Cohere's error body: {@code {"message": "..."}}. */
-public record CohereError(String message) {
-}

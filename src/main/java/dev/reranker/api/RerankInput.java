@@ -1,0 +1,113 @@
+package dev.reranker.api;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.reranker.config.RerankerConfig;
+import dev.reranker.config.TruncationSide;
+import dev.reranker.engine.ErrorKind;
+import dev.reranker.engine.RerankOptions;
+import dev.reranker.engine.RerankQuery;
+import dev.reranker.engine.ServiceException;
+
+/**
+ * Where a request body's values are checked: once, in the words of the API it came through (field names as on the
+ * wire). JSON types were already enforced when it was read ({@link StrictJson}); the engine trusts what leaves here.
+ */
+final class RerankInput {
+
+    private final RerankerConfig config;
+
+    RerankInput(RerankerConfig config) {
+        this.config = config;
+    }
+
+    /** TEI's {@code POST /rerank}. */
+    RerankQuery tei(TeiRerankRequest body) {
+        if (body == null || body.texts() == null || body.texts().isEmpty()) {
+            throw new ServiceException(ErrorKind.EMPTY, "`texts` cannot be empty");
+        }
+        String query = query(body.query());
+        List<String> texts = body.texts();
+        size(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            if (texts.get(i) == null) {
+                throw invalid("`texts[" + i + "]` must be a string, not null");
+            }
+        }
+        boolean truncate = body.truncate() != null ? body.truncate() : config.autoTruncate();
+        return new RerankQuery(query, texts, new RerankOptions(truncate, side(body.truncationDirection()), 0,
+                atLeastOne("max_chunks_per_doc", body.maxChunksPerDoc())));
+    }
+
+    /** Cohere's (and Jina's) rerank: documents are strings or objects with a string field {@code text}. */
+    RerankQuery cohere(CohereRerankRequest body) {
+        if (body == null) {
+            throw new ServiceException(ErrorKind.EMPTY, "invalid request: query and documents are required");
+        }
+        List<JsonNode> documents = body.documents();
+        if (documents == null || documents.isEmpty()) {
+            throw new ServiceException(ErrorKind.EMPTY, "invalid request: documents must be a non-empty list");
+        }
+        String query = query(body.query());
+        size(documents.size());
+        List<String> texts = new ArrayList<>(documents.size());
+        for (int i = 0; i < documents.size(); i++) {
+            JsonNode document = documents.get(i);
+            if (document != null && document.isTextual()) {
+                texts.add(document.textValue());
+            } else if (document != null && document.isObject() && document.path("text").isTextual()) {
+                texts.add(document.get("text").textValue());
+            } else {
+                throw invalid("invalid request: documents[" + i
+                        + "] must be a string or an object with a string field \"text\"");
+            }
+        }
+        atLeastOne("top_n", body.topN());
+        return new RerankQuery(query, texts, new RerankOptions(true, TruncationSide.RIGHT,
+                atLeastOne("max_tokens_per_doc", body.maxTokensPerDoc()),
+                atLeastOne("max_chunks_per_doc", body.maxChunksPerDoc())));
+    }
+
+    private static String query(String query) {
+        if (query == null || query.isBlank()) {
+            throw new ServiceException(ErrorKind.EMPTY, "`query` cannot be empty");
+        }
+        return query;
+    }
+
+    private void size(int documents) {
+        if (documents > config.maxClientBatchSize()) {
+            throw invalid("batch size " + documents + " > maximum allowed batch size " + config.maxClientBatchSize());
+        }
+    }
+
+    /** An optional count: 0 when not given, else at least 1. */
+    private static int atLeastOne(String field, Integer value) {
+        if (value == null) {
+            return 0;
+        }
+        if (value < 1) {
+            throw invalid("`" + field + "` must be at least 1, got " + value);
+        }
+        return value;
+    }
+
+    private static TruncationSide side(String direction) {
+        if (direction == null) {
+            return TruncationSide.RIGHT;
+        }
+        return switch (direction.toLowerCase(Locale.ROOT)) {
+            case "right" -> TruncationSide.RIGHT;
+            case "left" -> TruncationSide.LEFT;
+            default -> throw invalid("`truncation_direction` must be Right or Left, not " + direction);
+        };
+    }
+
+    private static ServiceException invalid(String message) {
+        return new ServiceException(ErrorKind.VALIDATION, message);
+    }
+}

@@ -1,0 +1,22 @@
+package dev.reranker.support;
+
+import java.util.Map;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+
+/**
+ * One application for two tests whose settings do not meet: a 10-pair queue with a 1 s request timeout
+ * (BackPressureTest, whose requests carry a key) and API keys on the scoring routes (ApiKeyTest, whose requests are
+ * two pairs at most). Sharing it saves an application start.
+ */
+public class SmallQueueWithKeysProfile implements QuarkusTestProfile {
+
+    /** A key the scoring routes accept in this application. */
+    public static final String KEY = "first-key";
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.of("reranker.batch.max-queued-pairs", "10", "reranker.request-timeout", "1s", "reranker.api-keys",
+                KEY + ",second-key");
+    }
+}
