@@ -99,6 +99,7 @@ final class Downloader {
                     + " between this host and " + meta.location().getHost());
         }
         HubCache.moveAtomically(part, cache.blob(meta.etag()));
+        VerifiedBlobs.record(cache.blob(meta.etag()));
     }
 
     /** Empty when the file has the announced size and hashes to its ETag, else what is wrong. */

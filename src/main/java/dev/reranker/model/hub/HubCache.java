@@ -146,6 +146,7 @@ final class HubCache {
      */
     void evict(String commit, String file, Path blob) throws IOException {
         Files.deleteIfExists(pointer(commit, file));
+        VerifiedBlobs.forget(blob);
         Files.deleteIfExists(blob);
     }
 

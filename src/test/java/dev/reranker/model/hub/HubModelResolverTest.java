@@ -8,8 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -230,6 +234,32 @@ class HubModelResolverTest {
         ModelFiles again = resolve(EXT_REPO);
         assertEquals(1, hub.downloads(DATA).size());
         assertFileIs(again.onnxFile().resolveSibling(DATA), hub.bytes(EXT_REPO, DATA));
+    }
+
+    @Test
+    void aBlobIsHashedOnceAndAgainOnlyAfterItChanged() throws IOException {
+        ModelFiles files = resolve(EXT_REPO);
+        Path blob = files.onnxFile().resolveSibling(DATA).toRealPath();
+        assertTrue(VerifiedBlobs.unchanged(blob), "the download hashed it, so it is stamped");
+
+        // Flip a byte but keep size, time and inode: a start trusts the stamp and hashes nothing.
+        FileTime written = Files.getLastModifiedTime(blob);
+        byte[] bytes = Files.readAllBytes(blob);
+        bytes[1000] ^= 1;
+        try (FileChannel channel = FileChannel.open(blob, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap(bytes));
+        }
+        Files.setLastModifiedTime(blob, written);
+        assertEquals(files.onnxFile(),
+                resolve(EXT_REPO, Optional.empty(), true, Optional.empty(), status::add).onnxFile());
+
+        // Any visible change (here only its time) makes the next start hash it, and find it corrupt.
+        Files.setLastModifiedTime(blob, FileTime.from(written.toInstant().plusSeconds(1)));
+        assertFalse(VerifiedBlobs.unchanged(blob));
+        HubException offline = assertThrows(HubException.class,
+                () -> resolve(EXT_REPO, Optional.empty(), true, Optional.empty(), status::add));
+        assertTrue(offline.getMessage().contains("the cached " + DATA + " of " + EXT_REPO + "@main is corrupt"),
+                offline.getMessage());
     }
 
     @Test
