@@ -63,7 +63,7 @@ public interface RerankerConfig {
 
     /**
      * What to do with a document whose pair does not fit max-length: truncate (score its first tokens, as
-     * TEI does) or chunk (score every window of it, up to long-documents-max-chunks, and keep the best).
+     * TEI does) or chunk (score every window of it, up to chunking.max-chunks-per-doc, and keep the best).
      * Requests choose per call with max_chunks_per_doc.
      */
     @WithDefault("truncate")
