@@ -219,7 +219,7 @@ public interface RerankerConfig {
     interface Batch {
         /**
          * A batch is cut when pairs x longest pair would exceed this many (padded) tokens. Sized for CPU:
-         * there, tokens per second fall as batches grow past a few thousand tokens (measured in the README),
+         * there, tokens per second fall as batches grow past a few thousand tokens (measured in docs/benchmarks.md),
          * and small batches cut from a long queue group lengths tightly. On a GPU use 16384 or more. A single
          * pair longer than this still forms a batch of its own.
          */
