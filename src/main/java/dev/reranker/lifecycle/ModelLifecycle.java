@@ -281,10 +281,15 @@ class ModelLifecycle implements ModelAdministration {
     void onShutdownSignal(@Observes ShutdownDelayInitiatedEvent event) {
         stopping = true;
         long deadline = System.nanoTime() + drainNanos();
-        Duration preStop = preStopDelay(StopSignal.cause(), StopSignal.recorded());
+        StopSignal.Cause cause = StopSignal.cause();
+        Duration preStop = preStopDelay(cause, StopSignal.recorded());
         readinessDown();
-        LOG.infof("Shutting down: readiness DOWN; taking requests for %d ms more, then finishing %d queued pairs",
-                preStop.toMillis(), scheduler.admittedPairs());
+        LOG.infof("Shutting down (%s): readiness DOWN; taking requests for %d ms more, then finishing %d queued pairs",
+                switch (cause) {
+                    case TERM -> "SIGTERM";
+                    case INT -> "SIGINT";
+                    case NONE -> "no signal";
+                }, preStop.toMillis(), scheduler.admittedPairs());
         sleep(Math.min(preStop.toNanos(), deadline - System.nanoTime()));
         refuseNewRequests();
         boolean drained = scheduler.drain(deadline - System.nanoTime());
