@@ -102,8 +102,9 @@ class AdminLifecycleTest {
         given().get("/q/health/live").then().statusCode(200);
         given().contentType(ContentType.JSON).body(TEI).post("/rerank").then().statusCode(503)
                 .body("error_type", equalTo("unhealthy")).body("error", containsString("No model is loaded"));
+        // The answer to a load that succeeded describes the model it left serving: no load is running any more.
         admin().post("/admin/model/load").then().statusCode(200).body("state", equalTo("ready"))
-                .body("model.name", equalTo("tiny-xlmr-demo"));
+                .body("loading", equalTo(false)).body("model.name", equalTo("tiny-xlmr-demo"));
         given().get("/q/health/ready").then().statusCode(200);
         assertEquals(200, rerank());
     }
