@@ -195,8 +195,8 @@ final class CrossEncoderGraph {
         if (sequence && int8.isPresent()) {
             List<String> q = int8.get().use(g, weights.tensor(name + ".weight", out, in), out, in);
             String b = weights.use(g, name + ".bias", out);
-            // No zero point: the weights are symmetric. The empty name skips that optional input.
-            return g.node(MS_DOMAIN, "DynamicQuantizeMatMul", List.of(x, q.get(0), q.get(1), "", b));
+            // Signed weights are symmetric: no zero point (the empty name skips that optional input).
+            return g.node(MS_DOMAIN, "DynamicQuantizeMatMul", List.of(x, q.get(0), q.get(1), q.get(2), b));
         }
         String w = weights.use(g, name + ".weight", out, in);
         String b = weights.use(g, name + ".bias", out);

@@ -31,6 +31,7 @@ import dev.reranker.model.safetensors.SafetensorsTensor;
 final class Int8Weights {
 
     private static final long ALIGN = 4096;
+    private static final int UINT8 = 2;
     private static final int INT8 = 3;
 
     /**
@@ -40,19 +41,29 @@ final class Int8Weights {
      * @param limit the largest magnitude of a quantized weight: 127 for the full int8 range, 63 for 7 bits (which
      *        keeps AVX2's u8 x s8 pairwise sums inside int16)
      */
-    record Scheme(boolean perChannel, int limit) {
-        static final Scheme DEFAULT = new Scheme(true, 127);
+    record Scheme(boolean perChannel, int limit, boolean unsigned) {
+        /**
+         * Per channel, 7 bits, signed: chosen by measurement (docs/precision.md). On a CPU without VNNI (AVX2,
+         * AVX-512 without VNNI), ONNX Runtime multiplies uint8 activations by int8 weights with vpmaddubsw, which
+         * adds two products into a saturating int16: full-range weights (127) overflow it, and st-bert's mean
+         * Spearman fell to 0.94 with one query at -0.52. Weights within ±63 cannot overflow it; uint8 weights
+         * (zero point 128) avoid it too, as accurately, but ran 16% slower at full size.
+         */
+        static final Scheme DEFAULT = new Scheme(true, 63, false);
 
-        /** For the cache key and logs: per-channel/127. */
+        /** For the cache key and logs: per-channel/127, per-tensor/127/u8. */
         String label() {
-            return (perChannel ? "per-channel" : "per-tensor") + "/" + limit;
+            return (perChannel ? "per-channel" : "per-tensor") + "/" + limit + (unsigned ? "/u8" : "");
         }
 
-        /** The inverse of {@link #label()}: per-channel/127, per-tensor/63, ... */
+        /** The inverse of {@link #label()}. */
         static Scheme parse(String text) {
             String t = text.toLowerCase(Locale.ROOT);
             int slash = t.indexOf('/');
-            return new Scheme(t.startsWith("per-channel"), slash < 0 ? 127 : Integer.parseInt(t.substring(slash + 1)));
+            String rest = slash < 0 ? "127" : t.substring(slash + 1);
+            boolean unsigned = rest.endsWith("/u8");
+            return new Scheme(t.startsWith("per-channel"), Integer.parseInt(unsigned ? rest.substring(0,
+                    rest.length() - 3) : rest), unsigned);
         }
     }
 
@@ -77,7 +88,7 @@ final class Int8Weights {
 
     /**
      * Adds the int8 weight and its scales to the graph for the [out, in] float weight {@code source}; returns the
-     * names of B and b_scale.
+     * names of B, b_scale and b_zero_point (empty: none, for signed weights).
      */
     List<String> use(OnnxGraph graph, SafetensorsTensor source, long out, long in) {
         long offset = align(size);
@@ -87,9 +98,10 @@ final class Int8Weights {
         plans.add(new Plan(source, out, in, offset, scaleOffset));
         String b = source.name() + "_int8";
         String scale = source.name() + "_scale";
-        graph.externalInitializer(b, INT8, new long[] { in, out }, location, offset, out * in);
+        graph.externalInitializer(b, scheme.unsigned() ? UINT8 : INT8, new long[] { in, out }, location, offset,
+                out * in);
         graph.externalInitializer(scale, OnnxGraph.FLOAT, new long[] { scales }, location, scaleOffset, scales * 4);
-        return List.of(b, scale);
+        return List.of(b, scale, scheme.unsigned() ? graph.uint8s(new long[0], (byte) 128) : "");
     }
 
     boolean isEmpty() {
@@ -146,7 +158,8 @@ final class Int8Weights {
             float scale = scale(max);
             for (int i = 0; i < in; i++) {
                 float v = (float) Math.rint(w[o * in + i] / scale);
-                q[i * out + o] = (byte) Math.max(-scheme.limit(), Math.min(scheme.limit(), v));
+                int clamped = (int) Math.max(-scheme.limit(), Math.min(scheme.limit(), v));
+                q[i * out + o] = (byte) (scheme.unsigned() ? clamped + 128 : clamped);
             }
         }
     }
