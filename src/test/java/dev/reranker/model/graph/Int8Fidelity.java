@@ -98,9 +98,14 @@ public final class Int8Fidelity {
                 CrossEncoderGraph.LinearStyle.FUSED_MATMUL, Optional.empty());
         PreparedGraph int8 = SafetensorsGraph.prepare(dir, "reranker-graph-" + scheme.label().replace('/', '-'),
                 cache, CrossEncoderGraph.LinearStyle.FUSED_MATMUL, Optional.of(scheme));
-        int pad = ModelConfig.read(dir.resolve("config.json")).padTokenId().orElseThrow();
-        try (OnnxScorer a = SessionFactory.open(fp32.graph(), settings(), pad);
-                OnnxScorer b = SessionFactory.open(int8.graph(), settings(), pad)) {
+        return compare(fp32.graph(), int8.graph(), ModelConfig.read(dir.resolve("config.json")).padTokenId()
+                .orElseThrow(), queries);
+    }
+
+    /** Scores {@code queries} with both graphs, each query's documents in one batch. */
+    static Figures compare(Path fp32, Path int8, int pad, List<Query> queries) {
+        try (OnnxScorer a = SessionFactory.open(fp32, settings(), pad);
+                OnnxScorer b = SessionFactory.open(int8, settings(), pad)) {
             List<float[]> reference = new ArrayList<>();
             List<float[]> quantized = new ArrayList<>();
             for (Query q : queries) {
