@@ -79,7 +79,18 @@ public final class Int8Fidelity {
 
     public static void main(String[] args) throws IOException {
         Path work = Files.createTempDirectory("int8-fidelity-");
-        List<String> schemes = args.length == 0 ? List.of(Int8Weights.Scheme.DEFAULT.label()) : List.of(args);
+        try {
+            print(work, args.length == 0 ? List.of(Int8Weights.Scheme.DEFAULT.label()) : List.of(args));
+        } finally {
+            try (Stream<Path> files = Files.walk(work)) {
+                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
+    }
+
+    private static void print(Path work, List<String> schemes) throws IOException {
         for (String model : MODELS) {
             Path dir = copy(Reference.modelDir(model), work.resolve(model));
             for (String scheme : schemes) {
