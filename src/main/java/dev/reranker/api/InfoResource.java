@@ -61,6 +61,7 @@ class InfoResource {
                 model.map(ModelDescriptor::onnxFile).orElse(null),
                 model.map(ModelDescriptor::demo).orElse(false),
                 model.map(ModelDescriptor::device).orElse(null),
+                model.map(ModelDescriptor::precision).orElse(config.precision().label()),
                 config.truncation().name().toLowerCase(Locale.ROOT),
                 model.map(ModelDescriptor::modelLimit).filter(l -> l > 0).orElse(null),
                 model.map(ModelDescriptor::loadMillis).orElse(null),

@@ -25,6 +25,7 @@ record InfoResponse(
         @JsonProperty("onnx_file") String onnxFile,
         @JsonProperty("demo_model") boolean demoModel,
         String device,
+        String precision,
         String truncation,
         @JsonProperty("model_max_input_length") Integer modelMaxInputLength,
         @JsonProperty("load_time_ms") Long loadTimeMs,

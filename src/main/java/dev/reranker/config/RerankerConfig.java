@@ -30,6 +30,16 @@ public interface RerankerConfig {
 
     Cuda cuda();
 
+    /**
+     * Arithmetic of the encoder's linear layers: fp32, or int8 (weights quantized once, activations per batch; on
+     * CPU about three times the pairs per second). A graph built from safetensors is quantized by the service and
+     * cached; an ONNX repository or directory must hold a quantized export (onnx/model_quantized.onnx,
+     * onnx/model_int8.onnx, onnx/model_qint8_avx512_vnni.onnx, ...), else startup fails. docs/precision.md has
+     * the names recognised and the fidelity measured.
+     */
+    @WithDefault("fp32")
+    Precision precision();
+
     Cpu cpu();
 
     /** Longest pair (query + document + special tokens) fed to the model; 512 as in FlagEmbedding. */

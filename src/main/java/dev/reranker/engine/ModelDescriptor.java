@@ -11,7 +11,8 @@ package dev.reranker.engine;
  * @param modelLimit longest input the model's position embeddings allow, 0 when unknown
  * @param demo true for the embedded toy model
  * @param loadMillis time to load and warm up
+ * @param precision arithmetic of the encoder's linear layers: fp32 or int8 (reranker.precision)
  */
 public record ModelDescriptor(String name, String location, String onnxFile, String device, int maxLength,
-        int modelLimit, boolean demo, long loadMillis) {
+        int modelLimit, boolean demo, long loadMillis, String precision) {
 }

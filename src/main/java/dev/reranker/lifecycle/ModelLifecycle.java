@@ -125,8 +125,9 @@ class ModelLifecycle implements ModelAdministration {
         slot.serve(model.serving());
         ModelDescriptor d = model.serving().descriptor();
         metrics.modelLoaded(d.loadMillis());
-        LOG.infof("Model %s ready on %s in %d ms (%s, max-length %d, truncation %s)", d.name(), d.device(),
-                d.loadMillis(), d.onnxFile(), d.maxLength(), config.truncation().name().toLowerCase(Locale.ROOT));
+        LOG.infof("Model %s ready on %s in %d ms (%s, precision %s, max-length %d, truncation %s)", d.name(),
+                d.device(), d.loadMillis(), d.onnxFile(), d.precision(), d.maxLength(),
+                config.truncation().name().toLowerCase(Locale.ROOT));
         if (previous != null) {
             retireAndClose(previous, "replaced");
         }

@@ -15,6 +15,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import dev.reranker.batch.BatchRunner;
+import dev.reranker.config.Precision;
 import dev.reranker.config.RerankerConfig;
 import dev.reranker.config.TruncationSide;
 import dev.reranker.engine.ModelDescriptor;
@@ -69,7 +70,11 @@ class ModelLoader {
         if (id.isPresent()) {
             RepoRef repo = new RepoRef(id.get(), config.model().revision());
             return new HubModelResolver(HubSettings.from(config), progress).resolve(repo, file, config.model().name(),
-                    config.model().format(), Path.of(config.model().graphCacheDir()));
+                    config.model().format(), Path.of(config.model().graphCacheDir()), config.precision());
+        }
+        if (config.precision() == Precision.INT8) {
+            throw new ModelLoadException("reranker.precision=int8 needs a model: the embedded demo model has no"
+                    + " quantized export; set reranker.model.path or reranker.model.id, or reranker.precision=fp32");
         }
         try {
             return ModelLocator.demo(Files.createTempDirectory("reranker-demo-"));
@@ -81,7 +86,7 @@ class ModelLoader {
     /** Resolves a model directory named at runtime (the admin API's load). */
     public ModelFiles resolveLocal(String path, Optional<String> file) {
         return ModelLocator.local(Path.of(path), file, config.model().name(), config.model().format(),
-                Path.of(config.model().graphCacheDir()));
+                Path.of(config.model().graphCacheDir()), config.precision());
     }
 
     /** Loads tokenizer and session and runs one warm-up inference; fails with one clear message. */
@@ -109,6 +114,11 @@ class ModelLoader {
             tokenizer.close();
             throw e;
         }
+        if (files.precision() == Precision.INT8 && !scorer.device().equals("cpu")) {
+            LOG.warnf("reranker.precision=int8 on %s: ONNX Runtime has CPU kernels only for the quantized matrix"
+                    + " products, so they run on the CPU between the GPU's work; int8 is made for CPU serving",
+                    scorer.device());
+        }
         BatchRunner runner = pairs -> {
             List<int[]> ids = new ArrayList<>(pairs.size());
             List<int[]> types = new ArrayList<>(pairs.size());
@@ -127,7 +137,8 @@ class ModelLoader {
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
         ModelDescriptor descriptor = new ModelDescriptor(files.name(), files.location(), files.onnxFile().toString(),
-                scorer.device(), maxLength, modelConfig.maxInputLength().orElse(0), files.demo(), millis);
+                scorer.device(), maxLength, modelConfig.maxInputLength().orElse(0), files.demo(), millis,
+                files.precision().label());
         Optional<Path> unpacked = files.demo() ? Optional.of(files.onnxFile().getParent()) : Optional.empty();
         return new LoadedModel(new ServingModel(descriptor, tokenizer, runner), scorer, tokenizer, unpacked);
     }

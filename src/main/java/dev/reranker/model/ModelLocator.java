@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.reranker.config.ModelFormat;
+import dev.reranker.config.Precision;
 import dev.reranker.model.graph.PreparedGraph;
 import dev.reranker.model.graph.SafetensorsGraph;
 
@@ -21,7 +22,6 @@ public final class ModelLocator {
     public static final String DEMO_RESOURCE = "demo-model/";
     public static final String DEMO_NAME = "tiny-xlmr-demo";
     private static final List<String> DEMO_FILES = List.of("model.onnx", "tokenizer.json", "config.json");
-    private static final List<String> DEFAULT_ONNX = List.of("model.onnx", "onnx/model.onnx");
 
     private ModelLocator() {
     }
@@ -34,13 +34,22 @@ public final class ModelLocator {
      * @param name the name to report; default: the directory's name
      */
     public static ModelFiles local(Path directory, Optional<String> onnxFile, Optional<String> name) {
+        return localOnnx(directory, onnxFile, name, Precision.FP32);
+    }
+
+    /**
+     * As {@link #local(Path, Optional, Optional)}; for int8 the directory's quantized export ({@link OnnxExports#INT8})
+     * is served, and a directory without one fails: a float32 graph is never served in its place.
+     */
+    private static ModelFiles localOnnx(Path directory, Optional<String> onnxFile, Optional<String> name,
+            Precision precision) {
         Path dir = directory.toAbsolutePath().normalize();
         Path tokenizer = requireTokenizer(dir);
-        Path onnx = onnxFile.map(f -> requireFile(dir, f)).orElseGet(() -> findDefaultOnnx(dir));
+        Path onnx = onnxFile.map(f -> requireFile(dir, f)).orElseGet(() -> findDefaultOnnx(dir, precision));
         Path config = dir.resolve("config.json");
         String reported = name.orElse(dir.getFileName() == null ? dir.toString() : dir.getFileName().toString());
         return new ModelFiles(reported, dir.toString(), onnx, tokenizer,
-                Files.isRegularFile(config) ? Optional.of(config) : Optional.empty(), false);
+                Files.isRegularFile(config) ? Optional.of(config) : Optional.empty(), false, precision);
     }
 
     /**
@@ -50,9 +59,19 @@ public final class ModelLocator {
      */
     public static ModelFiles local(Path directory, Optional<String> onnxFile, Optional<String> name,
             ModelFormat format, Path graphCacheDir) {
+        return local(directory, onnxFile, name, format, graphCacheDir, Precision.FP32);
+    }
+
+    /**
+     * As {@link #local(Path, Optional, Optional, ModelFormat, Path)} in {@code precision}: for int8, auto serves the
+     * directory's quantized ONNX export when it has one, else its safetensors weights through an int8 graph built
+     * from them; onnx needs the quantized export.
+     */
+    public static ModelFiles local(Path directory, Optional<String> onnxFile, Optional<String> name,
+            ModelFormat format, Path graphCacheDir, Precision precision) {
         Path dir = directory.toAbsolutePath().normalize();
-        if (!servesSafetensors(dir, onnxFile, format)) {
-            return local(dir, onnxFile, name);
+        if (!servesSafetensors(dir, onnxFile, format, precision)) {
+            return localOnnx(dir, onnxFile, name, precision);
         }
         Path tokenizer = requireTokenizer(dir);
         if (!SafetensorsGraph.present(dir)) {
@@ -60,13 +79,14 @@ public final class ModelLocator {
                     + " model.safetensors.index.json (reranker.model.format=safetensors)");
         }
         PreparedGraph graph = SafetensorsGraph.prepare(dir, "reranker-graph",
-                SafetensorsGraph.fallbackDir(graphCacheDir, dir));
+                SafetensorsGraph.fallbackDir(graphCacheDir, dir), precision);
         String reported = name.orElse(dir.getFileName() == null ? dir.toString() : dir.getFileName().toString());
         return new ModelFiles(reported, dir.toString(), graph.graph(), tokenizer,
-                Optional.of(dir.resolve("config.json")), false);
+                Optional.of(dir.resolve("config.json")), false, precision);
     }
 
-    private static boolean servesSafetensors(Path dir, Optional<String> onnxFile, ModelFormat format) {
+    private static boolean servesSafetensors(Path dir, Optional<String> onnxFile, ModelFormat format,
+            Precision precision) {
         return switch (format) {
             case ONNX -> false;
             case SAFETENSORS -> {
@@ -76,8 +96,8 @@ public final class ModelLocator {
                 }
                 yield true;
             }
-            case AUTO -> onnxFile.isEmpty() && DEFAULT_ONNX.stream().noneMatch(f -> Files.isRegularFile(dir.resolve(f)))
-                    && SafetensorsGraph.present(dir);
+            case AUTO -> onnxFile.isEmpty() && OnnxExports.of(precision).stream()
+                    .noneMatch(f -> Files.isRegularFile(dir.resolve(f))) && SafetensorsGraph.present(dir);
         };
     }
 
@@ -129,12 +149,19 @@ public final class ModelLocator {
         return file;
     }
 
-    private static Path findDefaultOnnx(Path dir) {
-        for (String candidate : DEFAULT_ONNX) {
+    private static Path findDefaultOnnx(Path dir, Precision precision) {
+        for (String candidate : OnnxExports.of(precision)) {
             Path file = dir.resolve(candidate);
             if (Files.isRegularFile(file)) {
                 return file;
             }
+        }
+        if (precision == Precision.INT8) {
+            throw new ModelLoadException("Model directory " + dir + " has no quantized ONNX export for"
+                    + " reranker.precision=int8 (looked for " + String.join(", ", OnnxExports.INT8) + ")"
+                    + (SafetensorsGraph.present(dir) ? "; it has safetensors weights: set reranker.model.format to"
+                            + " auto or safetensors to serve them quantized by the service" : "")
+                    + "; name its quantized file with reranker.model.file, or set reranker.precision=fp32");
         }
         if (SafetensorsGraph.present(dir)) {
             throw new ModelLoadException("Model directory " + dir + " has no ONNX graph (model.onnx, onnx/model.onnx)"

@@ -24,7 +24,8 @@ class InfoHealthOpenApiTest {
     @Test
     void infoDescribesModelDeviceAndLimits() {
         given().get("/info").then().statusCode(200).body("model_id", equalTo("tiny-xlmr-demo"))
-                .body("device", equalTo("cpu")).body("max_input_length", equalTo(512))
+                .body("device", equalTo("cpu")).body("precision", equalTo("fp32"))
+                .body("max_input_length", equalTo(512))
                 .body("truncation", equalTo("flag")).body("demo_model", equalTo(true))
                 .body("state", equalTo("ready")).body("max_client_batch_size", equalTo(1000))
                 .body("auto_truncate", equalTo(true)).body("batch.max_tokens", equalTo(1024))

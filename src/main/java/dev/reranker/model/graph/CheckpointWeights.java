@@ -57,15 +57,8 @@ final class CheckpointWeights {
         if (known != null) {
             return known;
         }
-        SafetensorsTensor t = checkpoint.tensor(name).orElseThrow(() -> new ModelLoadException(
-                checkpoint.shards().get(0).file().getParent() + ": the checkpoint has no tensor " + name + ", which "
-                        + architecture + " with this config.json needs"));
-        if (!Arrays.equals(t.shape(), shape)) {
-            throw new ModelLoadException(t.file() + ": tensor " + name + " has shape " + t.shapeText()
-                    + ", but config.json makes it " + Arrays.toString(shape));
-        }
-        Dtype dtype = t.dtype().orElseThrow(() -> new ModelLoadException(t.file() + ": tensor " + name
-                + " has dtype " + t.dtypeName() + ", which is not supported; supported: F32, F16, BF16"));
+        SafetensorsTensor t = tensor(name, shape);
+        Dtype dtype = t.dtype().orElseThrow();
         if (dtype == Dtype.F32) {
             graph.externalInitializer(name, OnnxGraph.FLOAT, shape, location.apply(t.file()), t.offset(), t.length());
         } else {
@@ -77,6 +70,25 @@ final class CheckpointWeights {
         }
         used.put(name, name);
         return name;
+    }
+
+    /**
+     * Tensor {@code name} of the checkpoint, checked: present, of the shape config.json gives it, of a dtype the
+     * builder reads (F32, F16, BF16).
+     */
+    SafetensorsTensor tensor(String name, long... shape) {
+        SafetensorsTensor t = checkpoint.tensor(name).orElseThrow(() -> new ModelLoadException(
+                checkpoint.shards().get(0).file().getParent() + ": the checkpoint has no tensor " + name + ", which "
+                        + architecture + " with this config.json needs"));
+        if (!Arrays.equals(t.shape(), shape)) {
+            throw new ModelLoadException(t.file() + ": tensor " + name + " has shape " + t.shapeText()
+                    + ", but config.json makes it " + Arrays.toString(shape));
+        }
+        if (t.dtype().isEmpty()) {
+            throw new ModelLoadException(t.file() + ": tensor " + name + " has dtype " + t.dtypeName()
+                    + ", which is not supported; supported: F32, F16, BF16");
+        }
+        return t;
     }
 
     List<Conversion> conversions() {

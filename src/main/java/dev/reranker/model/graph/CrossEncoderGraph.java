@@ -5,6 +5,7 @@ import static dev.reranker.model.graph.OnnxGraph.INT64;
 import static dev.reranker.model.graph.OnnxGraph.MS_DOMAIN;
 
 import java.util.List;
+import java.util.Optional;
 
 import dev.reranker.model.graph.EncoderConfig.Architecture;
 import dev.reranker.model.graph.OnnxGraph.Attribute;
@@ -27,7 +28,8 @@ import dev.reranker.model.graph.OnnxGraph.Attribute;
  * <p>
  * Operators used: Gather, Add, Sub, Mul, Equal, Not, Cast, CumSum, Slice, Shape, Unsqueeze, Reshape,
  * Transpose, MatMul, Softmax, Tanh, Relu, LayerNormalization (opset 17), and com.microsoft FusedMatMul, Gelu,
- * FastGelu; every one has CPU and CUDA kernels in ONNX Runtime.
+ * FastGelu; every one has CPU and CUDA kernels in ONNX Runtime. The int8 graph adds com.microsoft
+ * DynamicQuantizeMatMul ({@link Int8Weights}), which has a CPU kernel only.
  */
 final class CrossEncoderGraph {
 
@@ -47,17 +49,30 @@ final class CrossEncoderGraph {
     private final EncoderConfig config;
     private final CheckpointWeights weights;
     private final LinearStyle style;
+    private final Optional<Int8Weights> int8;
     private final OnnxGraph g = new OnnxGraph("cross_encoder");
     private String batchAndSequence;
 
-    private CrossEncoderGraph(EncoderConfig config, CheckpointWeights weights, LinearStyle style) {
+    private CrossEncoderGraph(EncoderConfig config, CheckpointWeights weights, LinearStyle style,
+            Optional<Int8Weights> int8) {
         this.config = config;
         this.weights = weights;
         this.style = style;
+        this.int8 = int8;
     }
 
     static OnnxGraph build(EncoderConfig config, CheckpointWeights weights, LinearStyle style) {
-        return new CrossEncoderGraph(config, weights, style).build();
+        return build(config, weights, style, Optional.empty());
+    }
+
+    /**
+     * @param int8 when present, every linear layer of the encoder (attention's query, key, value and output, the
+     *        feed-forward pair) is a DynamicQuantizeMatMul over int8 weights planned in it; the pooler and
+     *        classifier stay float32
+     */
+    static OnnxGraph build(EncoderConfig config, CheckpointWeights weights, LinearStyle style,
+            Optional<Int8Weights> int8) {
+        return new CrossEncoderGraph(config, weights, style, int8).build();
     }
 
     private OnnxGraph build() {
@@ -177,6 +192,12 @@ final class CrossEncoderGraph {
      * [batch, sequence, in] when {@code sequence}, else [batch, in].
      */
     private String linear(String x, String name, long in, long out, boolean sequence) {
+        if (sequence && int8.isPresent()) {
+            List<String> q = int8.get().use(g, weights.tensor(name + ".weight", out, in), out, in);
+            String b = weights.use(g, name + ".bias", out);
+            // Signed weights are symmetric: no zero point (the empty name skips that optional input).
+            return g.node(MS_DOMAIN, "DynamicQuantizeMatMul", List.of(x, q.get(0), q.get(1), q.get(2), b));
+        }
         String w = weights.use(g, name + ".weight", out, in);
         String b = weights.use(g, name + ".bias", out);
         return switch (style) {

@@ -123,6 +123,11 @@ final class OnnxGraph {
         return inline(INT64, dims, raw.array());
     }
 
+    /** A small uint8 constant inside the graph; a scalar when {@code dims} is empty. */
+    String uint8s(long[] dims, byte... values) {
+        return inline(2, dims, values.clone());
+    }
+
     /** A small float constant inside the graph; a scalar when {@code dims} is empty. */
     String floats(long[] dims, float... values) {
         ByteBuffer raw = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);

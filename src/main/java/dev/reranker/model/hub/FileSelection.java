@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
+import dev.reranker.config.Precision;
+import dev.reranker.model.OnnxExports;
+
 /**
  * Which files of a repository the service needs: one ONNX graph, tokenizer.json, and the small configs around them.
  * Everything else in a repository (PyTorch and safetensors weights, other ONNX variants, READMEs) is left on the
@@ -19,7 +22,6 @@ import java.util.stream.Collectors;
  */
 record FileSelection(String onnx, String tokenizer, List<String> supportFiles) {
 
-    static final List<String> DEFAULT_ONNX = List.of("model.onnx", "onnx/model.onnx");
     private static final List<String> CONFIGS = List.of("config.json", "tokenizer_config.json",
             "special_tokens_map.json");
 
@@ -45,6 +47,13 @@ record FileSelection(String onnx, String tokenizer, List<String> supportFiles) {
      */
     static FileSelection select(Collection<String> available, Optional<String> requested, String repoId,
             String where) {
+        return select(available, requested, repoId, where, Precision.FP32);
+    }
+
+    /** As {@link #select(Collection, Optional, String, String)}; for int8 the default is a quantized export. */
+    static FileSelection select(Collection<String> available, Optional<String> requested, String repoId,
+            String where, Precision precision) {
+        List<String> defaults = OnnxExports.of(precision);
         String onnx = requested.map(FileSelection::normalize)
                 .map(file -> {
                     if (!available.contains(file)) {
@@ -54,9 +63,12 @@ record FileSelection(String onnx, String tokenizer, List<String> supportFiles) {
                     }
                     return file;
                 })
-                .orElseGet(() -> DEFAULT_ONNX.stream().filter(available::contains).findFirst()
-                        .orElseThrow(() -> new HubException(where + " has no ONNX model (looked for "
-                                + String.join(", ", DEFAULT_ONNX) + ");" + onnxChoices(available, repoId))));
+                .orElseGet(() -> defaults.stream().filter(available::contains).findFirst()
+                        .orElseThrow(() -> new HubException(where + " has no "
+                                + (precision == Precision.INT8 ? "quantized ONNX export for reranker.precision=int8"
+                                        : "ONNX model")
+                                + " (looked for " + String.join(", ", defaults) + ");"
+                                + onnxChoices(available, repoId))));
         String dir = onnx.contains("/") ? onnx.substring(0, onnx.lastIndexOf('/') + 1) : "";
         // Exports keep the tokenizer at the root (optimum, onnx-community) or next to the graph.
         String tokenizer = firstPresent(available, "tokenizer.json", dir + "tokenizer.json")

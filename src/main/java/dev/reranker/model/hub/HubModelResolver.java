@@ -14,7 +14,9 @@ import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 import dev.reranker.config.ModelFormat;
+import dev.reranker.config.Precision;
 import dev.reranker.model.ModelFiles;
+import dev.reranker.model.OnnxExports;
 import dev.reranker.model.graph.PreparedGraph;
 import dev.reranker.model.graph.SafetensorsGraph;
 import dev.reranker.model.safetensors.SafetensorsCheckpoint;
@@ -57,7 +59,7 @@ public final class HubModelResolver {
      * @param name the name to report; default: the repository id
      */
     public ModelFiles resolve(RepoRef repo, Optional<String> onnxFile, Optional<String> name) {
-        return resolveOnnx(repo, onnxFile, name, null);
+        return resolveOnnx(repo, onnxFile, name, null, Precision.FP32);
     }
 
     /**
@@ -68,8 +70,18 @@ public final class HubModelResolver {
      */
     public ModelFiles resolve(RepoRef repo, Optional<String> onnxFile, Optional<String> name, ModelFormat format,
             Path graphCacheDir) {
+        return resolve(repo, onnxFile, name, format, graphCacheDir, Precision.FP32);
+    }
+
+    /**
+     * As {@link #resolve(RepoRef, Optional, Optional, ModelFormat, Path)} in {@code precision}: for int8 the ONNX
+     * files looked for are the quantized exports ({@link OnnxExports#INT8}), and a graph built from safetensors is
+     * quantized. A repository with neither fails; its float32 graph is never served in place of int8.
+     */
+    public ModelFiles resolve(RepoRef repo, Optional<String> onnxFile, Optional<String> name, ModelFormat format,
+            Path graphCacheDir, Precision precision) {
         if (format == ModelFormat.ONNX) {
-            return resolve(repo, onnxFile, name);
+            return resolveOnnx(repo, onnxFile, name, null, precision);
         }
         if (format == ModelFormat.SAFETENSORS && onnxFile.isPresent()) {
             throw new HubException("reranker.model.file names an ONNX file (" + onnxFile.get()
@@ -78,8 +90,8 @@ public final class HubModelResolver {
         HubCache cache = new HubCache(settings.cacheDir(), repo);
         Optional<String> cachedCommit = cache.commitFor(repo.revision());
         Set<String> cached = cachedCommit.map(cache::snapshotFiles).orElse(Set.of());
-        if (format == ModelFormat.AUTO && hasOnnx(cached, onnxFile)) {
-            return resolve(repo, onnxFile, name);
+        if (format == ModelFormat.AUTO && hasOnnx(cached, onnxFile, precision)) {
+            return resolveOnnx(repo, onnxFile, name, null, precision);
         }
         String reason = "nothing cached for revision " + repo.revision() + " in " + cache.repoDir();
         Optional<SafetensorsSelection> inCache = SafetensorsSelection.of(cached);
@@ -88,7 +100,7 @@ public final class HubModelResolver {
             if (problem.isEmpty()) {
                 LOG.infof("Serving %s from the cache: %s (commit %s), no request to the Hub", repo,
                         cache.snapshot(cachedCommit.get()), cachedCommit.get());
-                return safetensorsFiles(cache, cachedCommit.get(), name, repo, graphCacheDir);
+                return safetensorsFiles(cache, cachedCommit.get(), name, repo, graphCacheDir, precision);
             }
             reason = problem.get();
         }
@@ -102,14 +114,16 @@ public final class HubModelResolver {
         status.accept("Resolving " + repo + " on " + settings.endpoint());
         RepoListing listing = client.listing(repo);
         Set<String> available = listing.files().keySet();
-        if (format == ModelFormat.AUTO && hasOnnx(available, onnxFile)) {
-            return resolveOnnx(repo, onnxFile, name, listing);
+        if (format == ModelFormat.AUTO && hasOnnx(available, onnxFile, precision)) {
+            return resolveOnnx(repo, onnxFile, name, listing, precision);
         }
         String commit = listing.commit();
         String where = "Repository " + repo.id() + " at " + repo.revision() + " (commit " + shortCommit(commit) + ")";
         SafetensorsSelection selection = SafetensorsSelection.of(available).orElseThrow(() -> new HubException(where
-                + " has " + (format == ModelFormat.AUTO ? "neither an ONNX model (" + String.join(", ",
-                        FileSelection.DEFAULT_ONNX) + ") nor " : "no ")
+                + " has " + (format == ModelFormat.AUTO ? "neither " + (precision == Precision.INT8
+                        ? "a quantized ONNX export for reranker.precision=int8 ("
+                        : "an ONNX model (")
+                        + String.join(", ", OnnxExports.of(precision)) + ") nor " : "no ")
                 + "model.safetensors"
                 + " (or model.safetensors.index.json) at its root"));
         selection.missing(available).ifPresent(missing -> {
@@ -142,11 +156,11 @@ public final class HubModelResolver {
                 fetch(cache, repo, commit, shard);
             }
         }
-        return safetensorsFiles(cache, commit, name, repo, graphCacheDir);
+        return safetensorsFiles(cache, commit, name, repo, graphCacheDir, precision);
     }
 
-    private static boolean hasOnnx(Collection<String> files, Optional<String> onnxFile) {
-        return onnxFile.isPresent() || FileSelection.DEFAULT_ONNX.stream().anyMatch(files::contains);
+    private static boolean hasOnnx(Collection<String> files, Optional<String> onnxFile, Precision precision) {
+        return onnxFile.isPresent() || OnnxExports.of(precision).stream().anyMatch(files::contains);
     }
 
     /** Empty when the cached snapshot holds every file of {@code selection} (and its shards), intact. */
@@ -176,24 +190,24 @@ public final class HubModelResolver {
     }
 
     private ModelFiles safetensorsFiles(HubCache cache, String commit, Optional<String> name, RepoRef repo,
-            Path graphCacheDir) {
+            Path graphCacheDir, Precision precision) {
         Path snapshot = cache.snapshot(commit);
         status.accept("Building the ONNX graph of " + repo + " from its safetensors weights");
         PreparedGraph graph = SafetensorsGraph.prepare(snapshot, "reranker-graph-" + shortCommit(commit),
-                SafetensorsGraph.fallbackDir(graphCacheDir, snapshot));
+                SafetensorsGraph.fallbackDir(graphCacheDir, snapshot), precision);
         return new ModelFiles(name.orElse(repo.id()), snapshot.toString(), graph.graph(),
-                snapshot.resolve("tokenizer.json"), Optional.of(snapshot.resolve("config.json")), false);
+                snapshot.resolve("tokenizer.json"), Optional.of(snapshot.resolve("config.json")), false, precision);
     }
 
     private ModelFiles resolveOnnx(RepoRef repo, Optional<String> onnxFile, Optional<String> name,
-            RepoListing known) {
+            RepoListing known, Precision precision) {
         HubCache cache = new HubCache(settings.cacheDir(), repo);
-        Probe probe = probeCache(cache, repo, onnxFile);
+        Probe probe = probeCache(cache, repo, onnxFile, precision);
         if (probe.hit().isPresent()) {
             Hit hit = probe.hit().get();
             LOG.infof("Serving %s from the cache: %s (commit %s), no request to the Hub", repo,
                     cache.snapshot(hit.commit()), hit.commit());
-            return files(cache, hit.commit(), hit.selection(), name, repo);
+            return files(cache, hit.commit(), hit.selection(), name, repo, precision);
         }
         if (settings.offline()) {
             throw new HubException("HF_HUB_OFFLINE (reranker.hub.offline) is set and the cache " + settings.cacheDir()
@@ -209,7 +223,8 @@ public final class HubModelResolver {
         RepoListing listing = known != null ? known : client.listing(repo);
         String commit = listing.commit();
         FileSelection selection = FileSelection.select(listing.files().keySet(), onnxFile, repo.id(),
-                "Repository " + repo.id() + " at " + repo.revision() + " (commit " + shortCommit(commit) + ")");
+                "Repository " + repo.id() + " at " + repo.revision() + " (commit " + shortCommit(commit) + ")",
+                precision);
         try {
             cache.writeRef(repo.revision(), commit);
         } catch (IOException e) {
@@ -231,7 +246,7 @@ public final class HubModelResolver {
         for (String file : external) {
             fetch(cache, repo, commit, file);
         }
-        return files(cache, commit, selection, name, repo);
+        return files(cache, commit, selection, name, repo, precision);
     }
 
     private Path fetch(HubCache cache, RepoRef repo, String commit, String file) {
@@ -240,10 +255,11 @@ public final class HubModelResolver {
     }
 
     private ModelFiles files(HubCache cache, String commit, FileSelection selection, Optional<String> name,
-            RepoRef repo) {
+            RepoRef repo, Precision precision) {
         Path snapshot = cache.snapshot(commit);
         return new ModelFiles(name.orElse(repo.id()), snapshot.toString(), snapshot.resolve(selection.onnx()),
-                snapshot.resolve(selection.tokenizer()), selection.config().map(snapshot::resolve), false);
+                snapshot.resolve(selection.tokenizer()), selection.config().map(snapshot::resolve), false,
+                precision);
     }
 
     /** A usable cached snapshot, or why there is none. */
@@ -256,7 +272,7 @@ public final class HubModelResolver {
     private record Hit(String commit, FileSelection selection) {
     }
 
-    private Probe probeCache(HubCache cache, RepoRef repo, Optional<String> onnxFile) {
+    private Probe probeCache(HubCache cache, RepoRef repo, Optional<String> onnxFile, Precision precision) {
         Optional<String> found = cache.commitFor(repo.revision());
         if (found.isEmpty()) {
             return Probe.miss("nothing cached for revision " + repo.revision() + " in " + cache.repoDir());
@@ -270,7 +286,7 @@ public final class HubModelResolver {
         List<String> external;
         try {
             selection = FileSelection.select(cached, onnxFile, repo.id(),
-                    "The cached snapshot " + cache.snapshot(commit));
+                    "The cached snapshot " + cache.snapshot(commit), precision);
             external = externalData(selection.onnx(), cache.pointer(commit, selection.onnx()), cached,
                     "the cached snapshot " + cache.snapshot(commit));
         } catch (HubException e) {

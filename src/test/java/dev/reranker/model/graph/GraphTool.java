@@ -18,7 +18,8 @@ import ai.onnxruntime.OrtSession;
  *
  * <pre>
  * ./mvnw -q test-compile && java -cp "target/classes:target/test-classes:target/quarkus-app/lib/main/*" \
- *     dev.reranker.model.graph.GraphTool MODEL_DIR FALLBACK_DIR [FUSED_MATMUL|GEMM|TRANSPOSE] [--load]
+ *     dev.reranker.model.graph.GraphTool MODEL_DIR FALLBACK_DIR [FUSED_MATMUL|GEMM|TRANSPOSE] [--load] [--bench]
+ *     [--int8=per-channel/127|per-tensor/127|per-channel/63|...]
  * </pre>
  */
 public final class GraphTool {
@@ -33,10 +34,14 @@ public final class GraphTool {
                 ? CrossEncoderGraph.LinearStyle.valueOf(args[2])
                 : CrossEncoderGraph.LinearStyle.FUSED_MATMUL;
         boolean load = List.of(args).contains("--load");
+        java.util.Optional<Int8Weights.Scheme> int8 = List.of(args).stream().filter(a -> a.startsWith("--int8="))
+                .findFirst().map(a -> Int8Weights.Scheme.parse(a.substring("--int8=".length())));
+        String name = "reranker-graph-" + style.name().toLowerCase(java.util.Locale.ROOT)
+                + int8.map(s -> "-" + s.label().replace('/', '-')).orElse("");
         long start = System.nanoTime();
-        PreparedGraph graph = SafetensorsGraph.prepare(model, "reranker-graph-" + style.name().toLowerCase(), cache,
-                style);
-        System.out.printf("graph %s (%s, %d bytes) %s in %d ms%n", graph.graph(), style, Files.size(graph.graph()),
+        PreparedGraph graph = SafetensorsGraph.prepare(model, name, cache, style, int8);
+        System.out.printf("graph %s (%s%s, %d bytes) %s in %d ms%n", graph.graph(), style,
+                int8.map(s -> ", int8 " + s.label()).orElse(""), Files.size(graph.graph()),
                 graph.built() ? "built" : "cached", (System.nanoTime() - start) / 1_000_000);
         if (!load) {
             return;

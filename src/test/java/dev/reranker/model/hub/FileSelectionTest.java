@@ -36,6 +36,22 @@ class FileSelectionTest {
     }
 
     @Test
+    void int8PicksTheQuantizedExportAndNeverTheFloat32Graph() {
+        FileSelection community = FileSelection.select(COMMUNITY, Optional.empty(), "o/m", "r",
+                dev.reranker.config.Precision.INT8);
+        assertEquals("onnx/model_quantized.onnx", community.onnx());
+        Set<String> xenova = Set.of("config.json", "tokenizer.json", "onnx/model.onnx",
+                "onnx/model_qint8_avx512_vnni.onnx", "onnx/model_quint8_avx2.onnx");
+        assertEquals("onnx/model_qint8_avx512_vnni.onnx", FileSelection.select(xenova, Optional.empty(), "o/m", "r",
+                dev.reranker.config.Precision.INT8).onnx());
+        String message = assertThrows(HubException.class, () -> FileSelection.select(OPTIMUM, Optional.empty(),
+                "org/m", "Repository org/m", dev.reranker.config.Precision.INT8)).getMessage();
+        assertTrue(message.startsWith("Repository org/m has no quantized ONNX export for reranker.precision=int8"
+                + " (looked for onnx/model_quantized.onnx, model_quantized.onnx, onnx/model_int8.onnx"), message);
+        assertTrue(message.contains("model_quint8_avx2.onnx") && message.contains("it has model.onnx"), message);
+    }
+
+    @Test
     void onnxFolderAndNamedVariant() {
         assertEquals("onnx/model.onnx", FileSelection.select(COMMUNITY, Optional.empty(), "o/m", "r").onnx());
         FileSelection fp16 = FileSelection.select(COMMUNITY, Optional.of("./onnx/model_fp16.onnx"), "o/m", "r");
