@@ -5,7 +5,9 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * TEI's {@code /info} fields, so TEI clients find what they look for, followed by this service's own.
+ * TEI's {@code /info} fields, so TEI clients find what they look for, followed by this service's own. Where the model
+ * lies on disk is not here: {@code /info} is open to anyone, and the path belongs to the admin view
+ * ({@code GET /admin/model}).
  */
 record InfoResponse(
         @JsonProperty("model_id") String modelId,
@@ -21,8 +23,6 @@ record InfoResponse(
         @JsonProperty("tokenization_workers") int tokenizationWorkers,
         String version,
         String state,
-        @JsonProperty("model_path") String modelPath,
-        @JsonProperty("onnx_file") String onnxFile,
         @JsonProperty("demo_model") boolean demoModel,
         String device,
         String truncation,
