@@ -67,7 +67,8 @@ class ConnectionHygieneTest {
                     .then()
                     .statusCode(200);
             long millis = (System.nanoTime() - start) / 1_000_000;
-            assertTrue(millis < 2_000, "liveness and a rerank took " + millis + " ms beside " + HALF_OPEN
+            // Generous: the machine running the tests may be busy; a listener that is blocked never answers.
+            assertTrue(millis < 5_000, "liveness and a rerank took " + millis + " ms beside " + HALF_OPEN
                     + " half-open connections");
             // After the idle timeout (2 s here) the server has closed every one of them.
             Thread.sleep(4_000);
