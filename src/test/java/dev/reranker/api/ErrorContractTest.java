@@ -143,6 +143,22 @@ class ErrorContractTest {
                 .body("message", containsString("must be a JSON object"));
     }
 
+    /** A key given twice is malformed JSON, not "the last one wins", at any depth and on every route. */
+    @Test
+    void aKeyGivenTwiceIsMalformedJson() {
+        tei(given().contentType(ContentType.JSON).body("{\"query\": \"q\", \"query\": \"r\", \"texts\": [\"a\"]}")
+                .post("/rerank"), 400, "validation").body("error", containsString("Duplicate field 'query'"));
+        tei(given().contentType(ContentType.JSON)
+                .body("{\"query\": \"q\", \"texts\": [\"a\"], \"raw_scores\": false, \"raw_scores\": true}")
+                .post("/rerank"), 400, "validation").body("error", containsString("Malformed"));
+        cohere(given().contentType(ContentType.JSON)
+                .body("{\"query\": \"q\", \"documents\": [\"a\"], \"documents\": [\"b\", \"c\"]}")
+                .post("/v2/rerank"), 400).body("message", containsString("Duplicate field 'documents'"));
+        cohere(given().contentType(ContentType.JSON)
+                .body("{\"query\": \"q\", \"documents\": [{\"text\": \"a\", \"text\": \"b\"}]}")
+                .post("/v1/rerank"), 400).body("message", containsString("Duplicate field 'text'"));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = { "{\"query\": 1, \"texts\": [\"a\"]}", "{\"query\": \"q\", \"texts\": [1, true]}",
             "{\"query\": \"q\", \"texts\": [\"a\"], \"raw_scores\": \"true\"}",
