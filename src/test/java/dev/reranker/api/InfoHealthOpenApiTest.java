@@ -62,6 +62,16 @@ class InfoHealthOpenApiTest {
         given().get("/q/swagger-ui/").then().statusCode(200);
     }
 
+    /** TEI's /health answers an empty 200; the document says so (not JSON), and its 503 is the JSON error. */
+    @Test
+    void healthIsAnEmpty200AsDocumented() {
+        given().get("/health").then().statusCode(200).header("Content-Length", "0");
+        given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
+                .body("paths.'/health'.get.responses.'200'", hasKey("description"))
+                .body("paths.'/health'.get.responses.'200'", not(hasKey("content")))
+                .body("paths.'/health'.get.responses.'503'.content", hasKey("application/json"));
+    }
+
     /** What Swagger UI sends when "Try it out" is pressed: the example of every operation must succeed as sent. */
     @Test
     void everyOperationsExampleSucceedsAsSent() throws Exception {
