@@ -23,6 +23,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -33,6 +34,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public class DrainCheck {
 
     public static void main(String[] argv) throws Exception {
+        if (argv.length == 0 || Arrays.asList(argv).contains("--help") || Arrays.asList(argv).contains("-h")) {
+            System.out.println("usage: java bench/DrainCheck.java --url URL --pid PID [--clients 16] [--before 3]"
+                    + " [--docs 20] [--drain 25] [--log SERVER_LOG]   (bench/drain.sh runs it; see its --help)");
+            return;
+        }
         Map<String, String> a = new TreeMap<>();
         for (int i = 0; i + 1 < argv.length; i += 2) {
             a.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);

@@ -1,18 +1,18 @@
 // Closed-loop load generator for HTTP rerankers. No dependencies: run with
 //
-//   java bench/Load.java --corpus ../shared/bench/corpus.txt --url http://127.0.0.1:8080/rerank \
+//   java bench/Load.java --corpus bench/corpus.txt --url http://127.0.0.1:8080/rerank \
 //        --concurrency 4 --duration 20 --docs 20 --doc-words 40 --seed 1
 //
-// Taken from shared/bench/load/Load.java (the workplace's common load generator, so that this service
-// and its peers are measured with the same bodies), with one addition: a STATUS line counting responses
-// by HTTP status, which the overload scenario needs (only 200 and 429 may appear there), and
+// The same generator drives this service and every peer, so that all are measured with the same bodies.
+// Beside latency and throughput it prints a STATUS line counting responses by HTTP status, which the
+// overload scenario needs (only 200 and 429 may appear there), and takes
 // --honor-retry-after: after a 429 the virtual user waits what Retry-After says (capped at 2 s), as
 // Cohere's and Hugging Face's clients back off; without it a refused user retries at once.
 //
 // Works with Java 17+ (single-file source launch, java.net.http only).
 //
 // Workload: deterministic for a given --seed. Queries and documents are made of
-// words drawn from the lines of a corpus file (default shared/bench/corpus.txt,
+// words drawn from the lines of a corpus file (default bench/corpus.txt,
 // English and Chinese sentences). A "word" is a whitespace-separated token;
 // runs of CJK characters are split into 2-character words (joined back without
 // spaces), so --doc-words means roughly the same amount of text in both
@@ -370,12 +370,11 @@ public class Load {
 
     static Path findCorpus(String given) {
         if (given != null) return Path.of(given);
-        // next to this file (shared/bench/corpus.txt), then the usual places it is run from
-        for (String c : new String[] {"corpus.txt", "../corpus.txt", "bench/corpus.txt", "shared/bench/corpus.txt",
-                "../shared/bench/corpus.txt", "../../shared/bench/corpus.txt"}) {
+        // bench/corpus.txt, from the repository's root or from bench/
+        for (String c : new String[] {"bench/corpus.txt", "corpus.txt", "../bench/corpus.txt"}) {
             if (Files.isRegularFile(Path.of(c))) return Path.of(c);
         }
-        die("corpus not found; pass --corpus PATH (shared/bench/corpus.txt)");
+        die("corpus not found; pass --corpus PATH (bench/corpus.txt)");
         return null;
     }
 

@@ -10,7 +10,7 @@ import java.util.concurrent.*;
  * class path:
  *
  *   java -cp target/quarkus-app/lib/main/com.microsoft.onnxruntime.onnxruntime-1.29.0.jar \
- *       bench/SessionThroughput.java ../shared/models/small-xlmr/model.onnx 4 96 1,5,10,20,40,80 2 1 1
+ *       bench/SessionThroughput.java bench/.models/small-xlmr/model.onnx 4 96 1,5,10,20,40,80 2 1 1
  *
  * Arguments: model, seconds per batch size, sequence length, batch sizes, intra-op threads, concurrent
  * runs, allow spinning (1/0), optional session config entries "key=value;key=value".
@@ -18,6 +18,11 @@ import java.util.concurrent.*;
 public class SessionThroughput {
     // args: model seconds len batches(csv) threadsPerRun concurrentRuns spinning
     public static void main(String[] a) throws Exception {
+        if (a.length < 7 || a[0].equals("--help") || a[0].equals("-h")) {
+            System.out.println("usage: java -cp <onnxruntime jar> bench/SessionThroughput.java MODEL_ONNX SECONDS"
+                    + " SEQUENCE_LENGTH BATCHES(csv) THREADS CONCURRENT_RUNS SPINNING(1/0) [key=value;...]");
+            return;
+        }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         String model = a[0]; double secs = Double.parseDouble(a[1]); int len = Integer.parseInt(a[2]);
         int threads = Integer.parseInt(a[4]), conc = Integer.parseInt(a[5]);

@@ -3,7 +3,7 @@
 # /q/health/ready, and to the first 200 from POST /rerank, for each JVM configuration and model,
 # RUNS times each, with the median. Not a test: it prints a Markdown table.
 #
-#   ./mvnw -q package -DskipTests && bench/coldstart.sh
+#   ./mvnw -q package -DskipTests && bench/coldstart.sh [options]
 #
 # Configurations (CONFIGS, space separated; default all of them that the JDKs present allow):
 #   jdk17        JDK 17, plain
@@ -12,20 +12,27 @@
 #   jdk25-aot    JDK 25 with an AOT cache (-XX:AOTCacheOutput on a training run, then -XX:AOTCache)
 #   jdk25-aot-image  as jdk25-aot with the container image's flags (deploy/container/run.sh: Serial GC, no perf
 #                data file, heap percentages), natives pre-extracted as the image has them
-# Models (MODELS, default "demo small-xlmr"): demo = the embedded demo model, small-xlmr = MODEL_DIR.
+# Models (MODELS, default "demo small-xlmr"): demo = the embedded demo model, small-xlmr = MODEL_DIR (made by
+# tools/oracle/python.sh tools/oracle/make_bench_model.py bench/.models/small-xlmr).
 # A training run starts the service, waits for readiness, sends a few /rerank requests and stops it,
 # as the container build does (deploy/container/train.sh).
 #
-# Env: RUNS (5), MODEL_DIR (../shared/models/small-xlmr), JDK17 (java on PATH), JDK25
-#      (/usr/lib/jvm/temurin-25-jdk-amd64), PORT (8080), JAVA_OPTS (extra JVM flags for every run),
-#      OUT (bench/results/coldstart-<timestamp>), JAR (target/quarkus-app/quarkus-run.jar; another build to compare).
+# Options (or the environment variable of the same name in capitals):
+#   --runs N          starts per configuration (5)
+#   --configs "..."   configurations, space separated (see above)     --models "..."   demo and/or small-xlmr
+#   --model-dir DIR   the small-xlmr model (bench/.models/small-xlmr)
+#   --jdk17 DIR       JDK 17 home (java on PATH)                       --jdk25 DIR      (/usr/lib/jvm/temurin-25-jdk-amd64)
+#   --port N          service port (18080)                             --java-opts "..." extra JVM flags for every run
+#   --out DIR         bench/results/coldstart-<timestamp>              --jar FILE       another build to compare
+#   --help            this text; runs nothing
 # Requests use bash's /dev/tcp and polls sleep with `read -t`, so measuring forks no process that
 # would compete with the JVM for the two cores.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-shared="$(cd "$root/.." && pwd)/shared"
+. "$root/bench/options.sh"
+parse_options "RUNS CONFIGS MODELS MODEL_DIR JDK17 JDK25 PORT JAVA_OPTS OUT JAR" "$@"
 RUNS="${RUNS:-5}" PORT="${PORT:-18080}" HZ=$(getconf CLK_TCK)
-MODEL_DIR="${MODEL_DIR:-$shared/models/small-xlmr}"
+MODEL_DIR="${MODEL_DIR:-$root/bench/.models/small-xlmr}"
 JDK25="${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 JAVA17="${JDK17:+$JDK17/bin/java}"; JAVA17="${JAVA17:-java}"
 JAVA25="$JDK25/bin/java"

@@ -3,14 +3,22 @@
 # every accepted request must get its 200, late ones 503 {error_type: unhealthy}, and the process must
 # exit cleanly (0 or 143) within reranker.shutdown.drain-timeout. Not a unit test: a script.
 #
-#   ./mvnw -q package -DskipTests && bench/drain.sh
+#   ./mvnw -q package -DskipTests && bench/drain.sh [options]
 #
-# Env: MODEL_DIR (../shared/models/small-xlmr when present, else the embedded demo model), CLIENTS (16),
-#      BEFORE (seconds of load before SIGTERM, 3), PRE_STOP (reranker.shutdown.pre-stop-delay, 3s),
-#      DRAIN (reranker.shutdown.drain-timeout in seconds, 25), PORT (8080).
+# Options (or the environment variable of the same name in capitals):
+#   --model-dir DIR   model served (bench/.models/small-xlmr when it exists, else the embedded demo model;
+#                     make it with tools/oracle/python.sh tools/oracle/make_bench_model.py bench/.models/small-xlmr)
+#   --clients N       clients sending without pause (16)
+#   --before S        seconds of load before SIGTERM (3)
+#   --pre-stop D      reranker.shutdown.pre-stop-delay (3s)
+#   --drain S         reranker.shutdown.drain-timeout in seconds (25)
+#   --port N          service port (8080)
+#   --help            this text; runs nothing
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-MODEL_DIR="${MODEL_DIR:-$(cd "$root/.." && pwd)/shared/models/small-xlmr}"
+. "$root/bench/options.sh"
+parse_options "MODEL_DIR CLIENTS BEFORE PRE_STOP DRAIN PORT" "$@"
+MODEL_DIR="${MODEL_DIR:-$root/bench/.models/small-xlmr}"
 CLIENTS="${CLIENTS:-16}" BEFORE="${BEFORE:-3}" PRE_STOP="${PRE_STOP:-3s}" DRAIN="${DRAIN:-25}" PORT="${PORT:-8080}"
 JAR="$root/target/quarkus-app/quarkus-run.jar"
 [ -f "$JAR" ] || { echo "build first: ./mvnw -q package -DskipTests" >&2; exit 1; }

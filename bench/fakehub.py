@@ -126,6 +126,10 @@ def main(port, repo, folder):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 4:
-        sys.exit(__doc__)
-    main(int(sys.argv[1]), sys.argv[2], sys.argv[3])
+    import argparse
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("port", type=int, help="the Hub's port; its CDN listens on the next one")
+    parser.add_argument("repo_id", help="repository id it serves, e.g. BAAI/bge-reranker-v2-m3")
+    parser.add_argument("folder", help="local folder whose files are the repository's")
+    args = parser.parse_args()
+    main(args.port, args.repo_id, args.folder)

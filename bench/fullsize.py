@@ -8,9 +8,8 @@ words, and 8 pairs' logits against transformers. Not a test: it prints a Markdow
 The model folder is never written to: the service gets a copy made of hard links (same filesystem) in a fresh
 work folder, so every run starts without a cached graph. Phases: the folder as RERANKER_MODEL_PATH (cold, then
 warm), then the same files as BAAI/bge-reranker-v2-m3 from bench/fakehub.py into an empty huggingface_hub cache
-(cold: download, digest check, graph; warm: from the cache). Env: PORT (18101), HUB_PORT (18102), CYCLES (50),
-REQUESTS (20),
-JAVA (java), JAR (target/quarkus-app/quarkus-run.jar). Standard library only.
+(cold: download, digest check, graph; warm: from the cache). Options below (each also read from the environment
+variable of the same name in capitals). Standard library only.
 """
 import json
 import os
@@ -224,6 +223,18 @@ def main(model):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit(__doc__)
-    main(os.path.abspath(sys.argv[1]))
+    import argparse
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("model", help="folder of the full-size model (make_full_size.py's output); never written to")
+    parser.add_argument("--port", type=int, default=PORT, help="service port (env PORT, default %(default)s)")
+    parser.add_argument("--hub-port", type=int, default=HUB_PORT,
+                        help="fake Hub port; its CDN takes the next one (env HUB_PORT, default %(default)s)")
+    parser.add_argument("--cycles", type=int, default=CYCLES, help="unload/load cycles (env CYCLES, %(default)s)")
+    parser.add_argument("--requests", type=int, default=REQUESTS,
+                        help="timed requests of 20 documents (env REQUESTS, %(default)s)")
+    parser.add_argument("--java", default=JAVA, help="java executable (env JAVA, %(default)s)")
+    parser.add_argument("--jar", default=JAR, help="the packaged service (env JAR, %(default)s)")
+    args = parser.parse_args()
+    PORT, HUB_PORT, CYCLES, REQUESTS, JAVA, JAR = (args.port, args.hub_port, args.cycles, args.requests, args.java,
+                                                   args.jar)
+    main(os.path.abspath(args.model))

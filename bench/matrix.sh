@@ -1,27 +1,36 @@
 #!/usr/bin/env bash
-# Runs the standard load matrix against the packaged service (default settings and max-wait=0) and,
-# when it can be prepared, against the transformers.js peer of ../shared/bench, one after the other on
-# this machine, and writes a Markdown table. Not a test: it prints figures.
+# Runs the standard load matrix against the packaged service (default settings, then max-wait=0) and,
+# when it can be prepared (Node.js and npm), against the transformers.js peer of bench/peers/transformersjs,
+# one after the other on this machine, then an overload storm, and writes a Markdown table. About 9 minutes.
+# Not a test: it prints figures.
 #
-#   ./mvnw -q package -DskipTests && bench/matrix.sh
+#   tools/oracle/python.sh tools/oracle/make_bench_model.py bench/.models/small-xlmr   # once
+#   ./mvnw -q package -DskipTests && bench/matrix.sh [options]
 #
-# Env: MODEL_DIR (../shared/models/small-xlmr), CORPUS (../shared/bench/corpus.txt),
-#      PEER_SRC (../shared/bench/peers/transformersjs; PEER=skip to leave it out), DURATION (20),
-#      WARMUP (3), SEED (1), PORT (8080), PEER_PORT (8091), OUT (bench/results/<timestamp>).
+# Options (or the environment variable of the same name in capitals, e.g. MODEL_DIR):
+#   --model-dir DIR    model served by both (bench/.models/small-xlmr; needs model.onnx)
+#   --corpus FILE      words of the generated requests (bench/corpus.txt)
+#   --peer run|skip    run the transformers.js peer (run; its copy is installed once in bench/.peer/transformersjs)
+#   --duration S       seconds measured per scenario (20)      --warmup S   seconds not counted first (3)
+#   --seed N           workload seed (1)
+#   --port N           service port (8080)                     --peer-port N   peer port (8091)
+#   --out DIR          where results go (bench/results/<timestamp>)
+#   --help             this text; runs nothing
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-shared="$(cd "$root/.." && pwd)/shared"
-MODEL_DIR="${MODEL_DIR:-$shared/models/small-xlmr}"
-CORPUS="${CORPUS:-$shared/bench/corpus.txt}"
-PEER_SRC="${PEER_SRC:-$shared/bench/peers/transformersjs}"
+. "$root/bench/options.sh"
+parse_options "MODEL_DIR CORPUS PEER DURATION WARMUP SEED PORT PEER_PORT OUT" "$@"
+MODEL_DIR="${MODEL_DIR:-$root/bench/.models/small-xlmr}"
+CORPUS="${CORPUS:-$root/bench/corpus.txt}"
+PEER_SRC="$root/bench/peers/transformersjs"
 DURATION="${DURATION:-20}" WARMUP="${WARMUP:-3}" SEED="${SEED:-1}"
 PORT="${PORT:-8080}" PEER_PORT="${PEER_PORT:-8091}"
 OUT="${OUT:-$root/bench/results/$(date -u +%Y%m%dT%H%M%SZ)}"
 JAR="$root/target/quarkus-app/quarkus-run.jar"
 mkdir -p "$OUT"
 [ -f "$JAR" ] || { echo "build first: ./mvnw -q package -DskipTests" >&2; exit 1; }
-[ -f "$MODEL_DIR/model.onnx" ] || { echo "no model at $MODEL_DIR (set MODEL_DIR)" >&2; exit 1; }
-[ -f "$CORPUS" ] || { echo "no corpus at $CORPUS (set CORPUS)" >&2; exit 1; }
+[ -f "$MODEL_DIR/model.onnx" ] || { echo "no model at $MODEL_DIR; make it: tools/oracle/python.sh tools/oracle/make_bench_model.py bench/.models/small-xlmr" >&2; exit 1; }
+[ -f "$CORPUS" ] || { echo "no corpus at $CORPUS (--corpus FILE)" >&2; exit 1; }
 
 SCENARIOS=("a 1 20 40" "b 8 20 40" "c 4 100 80" "d 32 5 40")
 pid=""
@@ -81,12 +90,12 @@ run_service() { # target-name, env assignments...
 }
 
 run_peer() {
-  local dir="$root/bench/.peer"
-  if [ "${PEER:-}" = skip ] || [ ! -d "$PEER_SRC" ]; then echo "== peer: skipped"; return; fi
-  if [ ! -d "$dir/node_modules" ]; then
+  local dir="$root/bench/.peer/transformersjs"
+  if [ "${PEER:-}" = skip ] || ! command -v npm > /dev/null; then echo "== peer: skipped"; return; fi
+  if [ ! -e "$dir/models/$(basename "$MODEL_DIR")/onnx/model.onnx" ]; then
     echo "== peer: preparing a copy of $PEER_SRC in $dir (npm ci)"
-    rm -rf "$dir" && cp -r "$PEER_SRC" "$dir" && chmod -R u+w "$dir"
-    (cd "$dir" && MODELS_SRC="$(dirname "$MODEL_DIR")" ./setup.sh > "$OUT/peer.setup.log" 2>&1) || {
+    mkdir -p "$dir" && cp -r "$PEER_SRC/." "$dir/"
+    (cd "$dir" && MODEL_DIR="$MODEL_DIR" ./setup.sh > "$OUT/peer.setup.log" 2>&1) || {
       echo "== peer: setup failed (see $OUT/peer.setup.log)"; return; }
   fi
   echo "== peer (transformers.js)"

@@ -3,21 +3,28 @@
 # every 10 s, then the slope after the first 2 minutes; then 50 unload/load cycles through the admin API
 # with RSS after the 1st and the 50th; and how far RSS falls when the model is unloaded. Not a test.
 #
-#   ./mvnw -q package -DskipTests && bench/soak.sh
+#   tools/oracle/python.sh tools/oracle/make_bench_model.py bench/.models/small-xlmr   # once
+#   ./mvnw -q package -DskipTests && bench/soak.sh [options]
 #
-# Env: MODEL_DIR (../shared/models/small-xlmr), CORPUS (../shared/bench/corpus.txt), DURATION (600),
-#      CYCLES (50), PORT (8080), OUT (bench/results/soak-<timestamp>); any RERANKER_* or MALLOC_* variable
-#      set in the environment reaches the service, to compare memory settings.
+# Options (or the environment variable of the same name in capitals):
+#   --model-dir DIR   model served (bench/.models/small-xlmr)    --corpus FILE   request words (bench/corpus.txt)
+#   --duration S      seconds of constant load (600)             --cycles N      unload/load cycles (50)
+#   --port N          service port (8080)                        --out DIR       bench/results/soak-<timestamp>
+#   --help            this text; runs nothing
+# Any RERANKER_* or MALLOC_* variable set in the environment reaches the service, to compare memory settings.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-shared="$(cd "$root/.." && pwd)/shared"
-MODEL_DIR="${MODEL_DIR:-$shared/models/small-xlmr}"
-CORPUS="${CORPUS:-$shared/bench/corpus.txt}"
+. "$root/bench/options.sh"
+parse_options "MODEL_DIR CORPUS DURATION CYCLES PORT OUT" "$@"
+MODEL_DIR="${MODEL_DIR:-$root/bench/.models/small-xlmr}"
+CORPUS="${CORPUS:-$root/bench/corpus.txt}"
 DURATION="${DURATION:-600}" CYCLES="${CYCLES:-50}" PORT="${PORT:-8080}"
 OUT="${OUT:-$root/bench/results/soak-$(date -u +%Y%m%dT%H%M%SZ)}"
 JAR="$root/target/quarkus-app/quarkus-run.jar"
 KEY=soak-admin-key
 mkdir -p "$OUT"
+[ -f "$JAR" ] || { echo "build first: ./mvnw -q package -DskipTests" >&2; exit 1; }
+[ -d "$MODEL_DIR" ] || { echo "no model at $MODEL_DIR; make it: tools/oracle/python.sh tools/oracle/make_bench_model.py bench/.models/small-xlmr" >&2; exit 1; }
 base="http://127.0.0.1:$PORT"
 rss_mb() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$pid/status"; }
 admin() { curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $KEY" "$base/admin/model/$1"; }

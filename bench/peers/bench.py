@@ -537,8 +537,8 @@ examples:
                    help="extra environment for the service (repeatable), e.g. RERANKER_BATCH_MAX_TOKENS=2048; "
                         "the service runs with its defaults except RERANKER_REQUEST_TIMEOUT=900s (the load "
                         "generator's own timeout: no peer gives up on a request)")
-    p.add_argument("--corpus", default=os.path.join(os.path.dirname(ROOT), "shared", "bench", "corpus.txt"),
-                   help="corpus the load generator draws words from (default: ../shared/bench/corpus.txt)")
+    p.add_argument("--corpus", default=os.path.join(ROOT, "bench", "corpus.txt"),
+                   help="corpus the load generator draws words from (default: bench/corpus.txt)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--parity-tolerance", type=float, default=1e-3, help="largest |logit difference| (1e-3)")
     p.add_argument("--ignore-parity", action="store_true", help="measure a peer's speed even when its scores differ")

@@ -45,7 +45,7 @@ def _counts(run):
 
 
 def goals(runs, c8="C=8 N=20 W=40"):
-    """The issue's goals for one model: service vs the best peer, each measure the best peer reached."""
+    """The benchmark's goals for one model: service vs the best peer, each measure the best peer reached."""
     by = {r["target"]: r for r in runs}
     peers = [r for r in runs if r["target"] not in SERVICES and _counts(r)]
     out = []

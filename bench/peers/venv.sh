@@ -10,6 +10,7 @@
 # fetched once for every environment that pins the same version, even where pip's HTTP cache stores
 # nothing.
 # PYTHON picks the interpreter (default python3.11, else python3).
+case "${1:-}" in -h|--help) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
 set -euo pipefail
 venv=$1 reqs=$2
 here="$(cd "$(dirname "$0")" && pwd)"

@@ -3,7 +3,7 @@
 # to them. The AOT cache made at image build time is used when this JVM can use it (same JDK build, same class path,
 # same flags that matter); otherwise the JVM says so in one line and starts without it.
 # -XX:TieredStopAtLevel=1 (C1 only): C2 compiling at boot cost ~1 s of CPU and ~0.5 s of time to ready on 2 cores,
-# while throughput did not suffer (the work is in ONNX Runtime's and the tokenizer's native code): docs/deploy.md.
+# while throughput did not suffer (the work is in ONNX Runtime's and the tokenizer's native code): docs/benchmarks.md.
 # G1 with a periodic collection after 15 s without one, and at most 30 % of the heap left free after it: the heap a
 # burst grew goes back within ~30 s of idleness (Serial GC, and G1 without these, kept it): docs/security.md.
 set -eu

@@ -5,6 +5,7 @@
 #   bench/peers/fastapi/run.sh PORT MODEL_DIR
 #
 # Routes: POST /rerank (TEI body), GET /health. Nothing is fetched from a hub (HF_HUB_OFFLINE=1).
+case "${1:-}" in -h|--help) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
 set -euo pipefail
 [ $# -eq 2 ] || { echo "usage: $0 PORT MODEL_DIR" >&2; exit 2; }
 here="$(cd "$(dirname "$0")" && pwd)"

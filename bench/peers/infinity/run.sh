@@ -21,6 +21,7 @@
 #
 # Routes (--url-prefix /v1): POST /v1/rerank (Cohere-shaped: query, documents, raw_scores, top_n),
 # GET /health (not under the prefix). Telemetry is off (DO_NOT_TRACK=1) and nothing is fetched from a hub (HF_HUB_OFFLINE=1).
+case "${1:-}" in -h|--help) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;; esac
 set -euo pipefail
 [ $# -ge 2 ] || { echo "usage: $0 PORT MODEL_DIR [torch|optimum [INFINITY_OPTIONS...]]" >&2; exit 2; }
 here="$(cd "$(dirname "$0")" && pwd)"

@@ -63,7 +63,7 @@ public interface RerankerConfig {
 
     /**
      * What to do with a document whose pair does not fit max-length: truncate (score its first tokens, as
-     * TEI does) or chunk (score every window of it, up to long-documents-max-chunks, and keep the best).
+     * TEI does) or chunk (score every window of it, up to chunking.max-chunks-per-doc, and keep the best).
      * Requests choose per call with max_chunks_per_doc.
      */
     @WithDefault("truncate")
@@ -219,7 +219,7 @@ public interface RerankerConfig {
     interface Batch {
         /**
          * A batch is cut when pairs x longest pair would exceed this many (padded) tokens. Sized for CPU:
-         * there, tokens per second fall as batches grow past a few thousand tokens (measured in the README),
+         * there, tokens per second fall as batches grow past a few thousand tokens (measured in docs/benchmarks.md),
          * and small batches cut from a long queue group lengths tightly. On a GPU use 16384 or more. A single
          * pair longer than this still forms a batch of its own.
          */

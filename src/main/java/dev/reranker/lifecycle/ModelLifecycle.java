@@ -80,6 +80,7 @@ class ModelLifecycle implements ModelAdministration {
     @PostConstruct
     @SuppressWarnings("FutureReturnValueIgnored") // periodic tasks that catch nothing; stopped by shutdownNow
     void start() {
+        StopSignal.install();
         loaderThread.execute(this::loadAtStartup);
         config.idleUnload().ifPresent(idle -> {
             long every = Math.max(100, Math.min(idle.toMillis() / 4, 30_000));
@@ -193,6 +194,8 @@ class ModelLifecycle implements ModelAdministration {
             }
             lastError = null;
             install(target, model);
+            // The answer describes the state the load left behind, not the load itself.
+            loadInProgress = false;
             return status();
         } finally {
             loadInProgress = false;
@@ -271,16 +274,22 @@ class ModelLifecycle implements ModelAdministration {
     }
 
     /**
-     * SIGTERM (Quarkus's shutdown delay): readiness DOWN at once, requests still taken for the pre-stop delay
-     * while the platform stops routing, then new ones refused with 503 and the accepted ones finished.
+     * Every stop (Quarkus's shutdown delay): readiness DOWN at once; after a SIGTERM while serving, requests still
+     * taken for the pre-stop delay while the platform stops routing; then new ones refused with 503 and the accepted
+     * ones finished. A failed start or Ctrl-C skips the delay: nobody routes traffic there.
      */
     void onShutdownSignal(@Observes ShutdownDelayInitiatedEvent event) {
         stopping = true;
         long deadline = System.nanoTime() + drainNanos();
-        Duration preStop = config.shutdown().preStopDelay();
+        StopSignal.Cause cause = StopSignal.cause();
+        Duration preStop = preStopDelay(cause, StopSignal.recorded());
         readinessDown();
-        LOG.infof("Shutting down: readiness DOWN; taking requests for %d ms more, then finishing %d queued pairs",
-                preStop.toMillis(), scheduler.admittedPairs());
+        LOG.infof("Shutting down (%s): readiness DOWN; taking requests for %d ms more, then finishing %d queued pairs",
+                switch (cause) {
+                    case TERM -> "SIGTERM";
+                    case INT -> "SIGINT";
+                    case NONE -> "no signal";
+                }, preStop.toMillis(), scheduler.admittedPairs());
         sleep(Math.min(preStop.toNanos(), deadline - System.nanoTime()));
         refuseNewRequests();
         boolean drained = scheduler.drain(deadline - System.nanoTime());
@@ -293,6 +302,14 @@ class ModelLifecycle implements ModelAdministration {
             }
         }
         LOG.infof(drained ? "Every accepted request was answered" : "Drain timeout reached with requests unanswered");
+    }
+
+    /** How long a stop for {@code cause} keeps taking requests, given the model's state now. */
+    Duration preStopDelay(StopSignal.Cause cause, boolean recorded) {
+        ServiceState state = slot.snapshot().state();
+        boolean serving = state == ServiceState.READY || state == ServiceState.IDLE;
+        return StopSignal.platformMayStillRoute(cause, recorded, serving) ? config.shutdown().preStopDelay()
+                : Duration.ZERO;
     }
 
     /** The first phase of a drain: readiness DOWN, requests still taken while the platform stops routing. */

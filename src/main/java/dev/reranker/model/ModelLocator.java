@@ -17,7 +17,7 @@ import dev.reranker.model.graph.SafetensorsGraph;
  */
 public final class ModelLocator {
 
-    /** Classpath folder of the embedded demo model (a copy of shared/models/tiny-xlmr). */
+    /** Classpath folder of the embedded demo model, tiny-xlmr (src/test/resources/models/README.md). */
     public static final String DEMO_RESOURCE = "demo-model/";
     public static final String DEMO_NAME = "tiny-xlmr-demo";
     private static final List<String> DEMO_FILES = List.of("model.onnx", "tokenizer.json", "config.json");

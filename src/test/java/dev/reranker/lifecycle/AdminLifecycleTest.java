@@ -108,8 +108,9 @@ class AdminLifecycleTest {
         given().contentType(ContentType.JSON).body("{\"query\": \"q\", \"documents\": [\"a\"]}").post("/v1/rerank")
                 .then().statusCode(503).header("Retry-After", matchesPattern("[1-9][0-9]*"))
                 .body("message", containsString("No model is loaded"));
+        // The answer to a load that succeeded describes the model it left serving: no load is running any more.
         admin().post("/admin/model/load").then().statusCode(200).body("state", equalTo("ready"))
-                .body("model.name", equalTo("tiny-xlmr-demo"));
+                .body("loading", equalTo(false)).body("model.name", equalTo("tiny-xlmr-demo"));
         given().get("/q/health/ready").then().statusCode(200);
         assertEquals(200, rerank());
     }

@@ -49,6 +49,7 @@ class IdleUnloadTest {
         given().get("/health").then().statusCode(200);
         int reloads = given().get("/info").jsonPath().getInt("reloads_after_idle");
         assertEquals(before, logit(), 1e-6, "the reloaded model scores the same");
-        given().get("/info").then().body("state", equalTo("ready")).body("reloads_after_idle", equalTo(reloads + 1));
+        // Not "state == ready": with a 400 ms idle-unload a loaded machine may already have released it again.
+        given().get("/info").then().body("reloads_after_idle", equalTo(reloads + 1));
     }
 }

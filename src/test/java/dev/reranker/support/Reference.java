@@ -10,7 +10,11 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** The cases of shared/models/reference.json (copied into the test resources). */
+/**
+ * The cases of src/test/resources/reference.json: token ids from the Hugging Face tokenizers library (Python) and
+ * logits from ONNX Runtime (Python) running each model on one pair at a time, without padding (see
+ * src/test/resources/models/README.md).
+ */
 public final class Reference {
 
     /** Where each model of the reference lives in this repository. */

@@ -12,7 +12,8 @@ import ai.onnxruntime.OrtSession;
 /**
  * Not a test: builds the graph of a save_pretrained directory with one {@link CrossEncoderGraph.LinearStyle}, then
  * (with --load) opens it in ONNX Runtime as the service does and prints the session's creation time and the
- * process's RSS. tools/oracle/check_graph.py validates the built graph with onnx.checker; the README's comparison
+ * process's RSS. tools/oracle/check_graph.py validates the built graph with onnx.checker; the comparison in
+ * docs/serving-bge-reranker-v2-m3.md
  * of linear styles at full size was made with it:
  *
  * <pre>
