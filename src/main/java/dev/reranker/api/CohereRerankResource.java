@@ -12,6 +12,12 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.reranker.config.RerankerConfig;
@@ -32,6 +38,10 @@ import io.smallrye.mutiny.Uni;
 @ScoringRoute
 class CohereRerankResource {
 
+    private static final String EXAMPLE = """
+            {"model": "bge-reranker-v2-m3", "query": "what license allows redistribution",
+             "documents": ["The kernel schedules processes.", {"text": "You may redistribute modified versions."}],
+             "top_n": 1, "return_documents": true, "max_tokens_per_doc": 512}""";
     /** Cohere bills one search unit per query with up to 100 documents (chunks included). */
     private static final int DOCUMENTS_PER_SEARCH_UNIT = 100;
 
@@ -67,6 +77,15 @@ class CohereRerankResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Rerank documents (Cohere v1 and v2, Jina)")
+    @SecurityRequirement(name = TeiRerankResource.API_KEY)
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CohereRerankRequest.class), examples = @ExampleObject(name = "a string and an object", value = EXAMPLE)))
+    @APIResponse(responseCode = "200", description = "The best top_n documents, most relevant first", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CohereRerankResponse.class)))
+    @APIResponse(responseCode = "400", description = "Invalid request: empty, wrong JSON types or values", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WireFormat.CohereError.class)))
+    @APIResponse(responseCode = "401", description = "Missing or invalid API key", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WireFormat.CohereError.class)))
+    @APIResponse(responseCode = "413", description = "Body over quarkus.http.limits.max-body-size", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WireFormat.CohereError.class)))
+    @APIResponse(responseCode = "429", description = "Queue full; see Retry-After", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WireFormat.CohereError.class)))
+    @APIResponse(responseCode = "500", description = "The model failed on the batch", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WireFormat.CohereError.class)))
+    @APIResponse(responseCode = "503", description = "No model ready, or waited longer than reranker.request-timeout; see Retry-After", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WireFormat.CohereError.class)))
     public Uni<Response> rerank(CohereRerankRequest body) {
         return rerank(body, apiVersion());
     }

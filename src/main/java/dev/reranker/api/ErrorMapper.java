@@ -70,6 +70,9 @@ class ErrorMapper {
     Response web(WebApplicationException e, HttpServerRequest request) {
         Response answer = answer(refusal(e, request), request.path());
         String allow = e.getResponse().getHeaderString(HttpHeaders.ALLOW);
+        if (allow == null && e.getResponse().getStatus() == 405) {
+            allow = AllowedMethods.of(request.path());
+        }
         return allow == null ? answer : Response.fromResponse(answer).header(HttpHeaders.ALLOW, allow).build();
     }
 
@@ -152,7 +155,7 @@ class ErrorMapper {
             case OVERLOADED -> new Problem(429, message, "overloaded", Math.max(1, e.retryAfterSeconds()));
             case TIMEOUT -> new Problem(503, message, "overloaded", Math.max(1, e.retryAfterSeconds()));
             case BACKEND -> new Problem(cohere ? 500 : 424, message, "backend");
-            case UNHEALTHY -> new Problem(503, message, "unhealthy");
+            case UNHEALTHY -> new Problem(503, message, "unhealthy", Math.max(1, e.retryAfterSeconds()));
             case BUSY -> new Problem(409, message, "busy");
             case LOAD_FAILED -> new Problem(422, message, "validation");
         };
@@ -264,7 +267,7 @@ class ErrorMapper {
             case 415 -> new Problem(415, path + " reads application/json; send Content-Type: application/json",
                     "unsupported_media_type");
             case 431 -> new Problem(431, "Request header fields too large", "validation");
-            case 503 -> new Problem(503, "The service is not ready", "unhealthy");
+            case 503 -> new Problem(503, "The service is not ready", "unhealthy", 1);
             default -> status >= 500 ? new Problem(status, "Internal error", "backend")
                     : new Problem(status, "The request was refused (HTTP " + status + ")", "validation");
         };

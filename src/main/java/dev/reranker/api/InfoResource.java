@@ -57,8 +57,6 @@ class InfoResource {
                 config.tokenization().threads().orElse(Runtime.getRuntime().availableProcessors()),
                 version,
                 served.state().name().toLowerCase(Locale.ROOT),
-                model.map(ModelDescriptor::location).orElse(null),
-                model.map(ModelDescriptor::onnxFile).orElse(null),
                 model.map(ModelDescriptor::demo).orElse(false),
                 model.map(ModelDescriptor::device).orElse(null),
                 model.map(ModelDescriptor::precision).orElse(config.precision().label()),

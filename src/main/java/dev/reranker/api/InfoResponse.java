@@ -2,34 +2,36 @@ package dev.reranker.api;
 
 import java.util.Map;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * TEI's {@code /info} fields, so TEI clients find what they look for, followed by this service's own.
+ * TEI's {@code /info} fields, so TEI clients find what they look for, followed by this service's own. Where the model
+ * lies on disk is not here: {@code /info} is open to anyone, and the path belongs to the admin view
+ * ({@code GET /admin/model}).
  */
 record InfoResponse(
-        @JsonProperty("model_id") String modelId,
-        @JsonProperty("model_sha") String modelSha,
+        @Schema(nullable = true) @JsonProperty("model_id") String modelId,
+        @Schema(nullable = true) @JsonProperty("model_sha") String modelSha,
         @JsonProperty("model_dtype") String modelDtype,
         @JsonProperty("model_type") Map<String, Object> modelType,
         @JsonProperty("max_concurrent_requests") int maxConcurrentRequests,
         @JsonProperty("max_input_length") int maxInputLength,
         @JsonProperty("max_batch_tokens") int maxBatchTokens,
-        @JsonProperty("max_batch_requests") Integer maxBatchRequests,
+        @Schema(nullable = true) @JsonProperty("max_batch_requests") Integer maxBatchRequests,
         @JsonProperty("max_client_batch_size") int maxClientBatchSize,
         @JsonProperty("auto_truncate") boolean autoTruncate,
         @JsonProperty("tokenization_workers") int tokenizationWorkers,
         String version,
         String state,
-        @JsonProperty("model_path") String modelPath,
-        @JsonProperty("onnx_file") String onnxFile,
         @JsonProperty("demo_model") boolean demoModel,
-        String device,
+        @Schema(nullable = true) String device,
         String precision,
         String truncation,
-        @JsonProperty("model_max_input_length") Integer modelMaxInputLength,
-        @JsonProperty("load_time_ms") Long loadTimeMs,
-        @JsonProperty("idle_unload_ms") Long idleUnloadMs,
+        @Schema(nullable = true) @JsonProperty("model_max_input_length") Integer modelMaxInputLength,
+        @Schema(nullable = true) @JsonProperty("load_time_ms") Long loadTimeMs,
+        @Schema(nullable = true) @JsonProperty("idle_unload_ms") Long idleUnloadMs,
         @JsonProperty("reloads_after_idle") int reloadsAfterIdle,
         Batch batch) {
 

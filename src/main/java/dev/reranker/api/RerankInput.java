@@ -54,11 +54,14 @@ final class RerankInput {
         }
         String query = query(body.query());
         size(documents.size());
+        List<String> fields = rankFields(body.rankFields());
         List<String> texts = new ArrayList<>(documents.size());
         for (int i = 0; i < documents.size(); i++) {
             JsonNode document = documents.get(i);
             if (document != null && document.isTextual()) {
                 texts.add(document.textValue());
+            } else if (document != null && document.isObject() && fields != null) {
+                texts.add(rankedText(document, fields, i));
             } else if (document != null && document.isObject() && document.path("text").isTextual()) {
                 texts.add(document.get("text").textValue());
             } else {
@@ -70,6 +73,46 @@ final class RerankInput {
         return new RerankQuery(query, texts, new RerankOptions(true, TruncationSide.RIGHT,
                 atLeastOne("max_tokens_per_doc", body.maxTokensPerDoc()),
                 atLeastOne("max_chunks_per_doc", body.maxChunksPerDoc())));
+    }
+
+    /** Cohere v1's {@code rank_fields}: null when not given, else a non-empty list of field names. */
+    private static List<String> rankFields(List<String> fields) {
+        if (fields == null) {
+            return null;
+        }
+        if (fields.isEmpty()) {
+            throw invalid("invalid request: rank_fields must name at least one field");
+        }
+        for (int i = 0; i < fields.size(); i++) {
+            if (fields.get(i) == null || fields.get(i).isBlank()) {
+                throw invalid("invalid request: rank_fields[" + i + "] must be a field name");
+            }
+        }
+        return fields;
+    }
+
+    /**
+     * An object document ranked on {@code fields}: each field it has, in the order given, becomes a line
+     * {@code field: value} (the YAML-like form Cohere recommends for structured documents); a value that is not a
+     * string is written as JSON. Fields it lacks or that are null are left out; a document with none of them is
+     * refused rather than scored as an empty text.
+     */
+    private static String rankedText(JsonNode document, List<String> fields, int index) {
+        StringBuilder text = new StringBuilder();
+        for (String field : fields) {
+            JsonNode value = document.get(field);
+            if (value == null || value.isNull()) {
+                continue;
+            }
+            if (text.length() > 0) {
+                text.append('\n');
+            }
+            text.append(field).append(": ").append(value.isTextual() ? value.textValue() : value.toString());
+        }
+        if (text.length() == 0) {
+            throw invalid("invalid request: documents[" + index + "] has none of the rank_fields " + fields);
+        }
+        return text.toString();
     }
 
     private static String query(String query) {

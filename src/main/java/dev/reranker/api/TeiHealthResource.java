@@ -7,6 +7,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.reranker.engine.ErrorKind;
@@ -27,6 +30,8 @@ class TeiHealthResource {
 
     @GET
     @Operation(summary = "200 when ready to score, 503 otherwise")
+    @APIResponse(responseCode = "200", description = "A model is ready to score")
+    @APIResponse(responseCode = "503", description = "No model is ready (loading, unloaded, draining); see Retry-After", content = @Content(mediaType = "application/json", schema = @Schema(implementation = WireFormat.TeiError.class)))
     public Response health() {
         ServiceState state = reranker.model().state();
         if (!state.serves()) {

@@ -1,5 +1,6 @@
 package dev.reranker.batch;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -9,8 +10,21 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-/** What the scheduler reports to Prometheus. */
+/**
+ * What the scheduler reports to Prometheus. Histograms have fixed buckets sized to what they measure (a dozen or
+ * so each): Micrometer's percentile histogram would publish 276 buckets up to 4.2E18 for a count of pairs.
+ */
 final class SchedulerMetrics {
+
+    /** Pairs per batch: powers of two up to 1024 (max-pairs is rarely set higher). */
+    private static final double[] PAIRS = { 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024 };
+    /** Padded tokens per batch: 128 to 64K, around the default token budget of 1024. */
+    private static final double[] TOKENS = { 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536 };
+    /** Queue wait and session run time: 1 ms to 30 s (the request timeout). */
+    private static final Duration[] TIMES = { Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
+            Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+            Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+            Duration.ofSeconds(10), Duration.ofSeconds(30) };
 
     private final DistributionSummary batchPairs;
     private final DistributionSummary batchTokens;
@@ -25,9 +39,9 @@ final class SchedulerMetrics {
 
     SchedulerMetrics(MeterRegistry registry) {
         batchPairs = DistributionSummary.builder("reranker.batch.pairs").description("Pairs per batch")
-                .publishPercentileHistogram().register(registry);
+                .serviceLevelObjectives(PAIRS).register(registry);
         batchTokens = DistributionSummary.builder("reranker.batch.tokens")
-                .description("Padded tokens per batch (pairs x longest pair)").publishPercentileHistogram()
+                .description("Padded tokens per batch (pairs x longest pair)").serviceLevelObjectives(TOKENS)
                 .register(registry);
         paddingRatio = DistributionSummary.builder("reranker.batch.padding.ratio")
                 .description("Padded tokens / real tokens per batch").register(registry);
@@ -39,9 +53,9 @@ final class SchedulerMetrics {
                 .description("Tokens of the pairs computed, without padding")
                 .register(registry);
         queueWait = Timer.builder("reranker.queue.wait").description("Time from enqueue to a request's first batch")
-                .publishPercentileHistogram().register(registry);
+                .serviceLevelObjectives(TIMES).register(registry);
         inference = Timer.builder("reranker.inference").description("Session run time per batch")
-                .publishPercentileHistogram().register(registry);
+                .serviceLevelObjectives(TIMES).register(registry);
         pairsScored = Counter.builder("reranker.pairs.scored").description("Pairs computed by the model")
                 .register(registry);
         batchFailures = Counter.builder("reranker.batch.failures").description("Batches whose session run failed")

@@ -140,4 +140,28 @@ class CohereRerankApiTest {
         given().contentType(ContentType.JSON).body("{\"query\": \"x\", \"documents\": [\"a\"], \"top_n\": \"two\"}")
                 .post("/v1/rerank").then().statusCode(400).body("message", containsString("Malformed"));
     }
+
+    /**
+     * Cohere v1's rank_fields: an object document is scored on its named fields, in that order, each a line
+     * {@code field: value}; the same text sent as a string scores the same, and the {@code text} field alone does not.
+     */
+    @Test
+    void rankFieldsScoreTheNamedFieldsOfObjectDocuments() {
+        Map<String, Object> object = Map.of("title", "License", "text", DOCUMENTS.get(0), "year", 2024);
+        String asRanked = "title: License\ntext: " + DOCUMENTS.get(0) + "\nyear: 2024";
+        JsonPath body = rerank("/v1/rerank", Map.of("query", QUERY, "documents",
+                List.of(object, asRanked, DOCUMENTS.get(0)), "rank_fields", List.of("title", "text", "year")))
+                .then().statusCode(200).extract().jsonPath();
+        Map<Integer, Float> scores = new HashMap<>();
+        for (Map<String, Object> r : body.<Map<String, Object>> getList("results")) {
+            scores.put((Integer) r.get("index"), ((Number) r.get("relevance_score")).floatValue());
+        }
+        assertEquals(scores.get(1), scores.get(0), "the object is scored as its fields' lines");
+        assertTrue(!scores.get(2).equals(scores.get(0)), "rank_fields are not ignored: " + scores);
+        // A document with none of the fields is refused, not scored as an empty text.
+        rerank("/v1/rerank", Map.of("query", QUERY, "documents", List.of(Map.of("body", "x")), "rank_fields",
+                List.of("title"))).then().statusCode(400).body("message", containsString("rank_fields"));
+        rerank("/v1/rerank", Map.of("query", QUERY, "documents", List.of("a"), "rank_fields", List.of())).then()
+                .statusCode(400).body("message", containsString("rank_fields"));
+    }
 }

@@ -80,6 +80,49 @@ class ErrorContractTest {
     }
 
     @Test
+    void a405SaysWhichMethodsTheRouteTakes() {
+        given().get("/rerank").then().statusCode(405).header("Allow", "OPTIONS, POST");
+        given().put("/v2/rerank").then().statusCode(405).header("Allow", "OPTIONS, POST");
+        given().request("INVENTED", "/v1/rerank").then().statusCode(405).header("Allow", "OPTIONS, POST");
+        given().post("/info").then().statusCode(405).header("Allow", "GET, HEAD, OPTIONS");
+        given().delete("/health").then().statusCode(405).header("Allow", "GET, HEAD, OPTIONS");
+    }
+
+    @Test
+    void requestLinesAndHeadersOverTheLimitsGetTheRoutesJsonBody() throws Exception {
+        String uri = RawHttp.exchange("GET /rerank?" + "q".repeat(5000) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertTrue(uri.startsWith("HTTP/1.1 414"), uri);
+        assertTrue(uri.endsWith("\"error_type\":\"validation\"}"), uri);
+        String cohere = RawHttp.exchange("POST /v1/rerank?" + "q".repeat(5000) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertTrue(cohere.startsWith("HTTP/1.1 414") && cohere.contains("{\"message\":\"Request URI too long"),
+                cohere);
+        String headers = RawHttp.exchange("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + "h".repeat(25_000)
+                + "\r\n\r\n");
+        assertTrue(headers.startsWith("HTTP/1.1 431"), headers);
+        assertTrue(headers.contains("{\"error\":\"Request header fields too large"), headers);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "Transfer-Encoding: xchunked\r\nContent-Length: 29",
+            "Transfer-Encoding: gzip\r\nContent-Length: 29", "Transfer-Encoding: identity\r\nContent-Length: 29" })
+    void ambiguousFramingIs400WithAJsonBody(String framing) throws Exception {
+        String body = "{\"query\":\"q\",\"texts\":[\"a\"]}";
+        String answer = RawHttp.exchange("POST /rerank HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + framing + "\r\n\r\n" + body);
+        assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+        assertTrue(answer.contains("\"error_type\":\"validation\""), answer);
+        assertTrue(answer.toLowerCase(java.util.Locale.ROOT).contains("connection: close"), answer);
+    }
+
+    @Test
+    void anUnavailableModelSaysWhenToComeBack() {
+        Problem tei = ErrorMapper.problem(new dev.reranker.engine.ServiceException(
+                dev.reranker.engine.ErrorKind.UNHEALTHY, "No model is loaded"), "/rerank");
+        assertEquals(503, tei.status());
+        assertTrue(tei.retryAfterSeconds() >= 1, "Retry-After on 503 unhealthy");
+    }
+
+    @Test
     void otherMediaTypesAre415AndUnacceptableAnswersAre406() {
         tei(given().contentType(ContentType.TEXT).body(TEI_OK).post("/rerank"), 415, "unsupported_media_type")
                 .body("error", containsString("application/json"));
@@ -98,6 +141,22 @@ class ErrorContractTest {
                 .body("message", containsString("Malformed"));
         cohere(given().contentType(ContentType.JSON).body("[1, 2]").post("/v1/rerank"), 400)
                 .body("message", containsString("must be a JSON object"));
+    }
+
+    /** A key given twice is malformed JSON, not "the last one wins", at any depth and on every route. */
+    @Test
+    void aKeyGivenTwiceIsMalformedJson() {
+        tei(given().contentType(ContentType.JSON).body("{\"query\": \"q\", \"query\": \"r\", \"texts\": [\"a\"]}")
+                .post("/rerank"), 400, "validation").body("error", containsString("Duplicate field 'query'"));
+        tei(given().contentType(ContentType.JSON)
+                .body("{\"query\": \"q\", \"texts\": [\"a\"], \"raw_scores\": false, \"raw_scores\": true}")
+                .post("/rerank"), 400, "validation").body("error", containsString("Malformed"));
+        cohere(given().contentType(ContentType.JSON)
+                .body("{\"query\": \"q\", \"documents\": [\"a\"], \"documents\": [\"b\", \"c\"]}")
+                .post("/v2/rerank"), 400).body("message", containsString("Duplicate field 'documents'"));
+        cohere(given().contentType(ContentType.JSON)
+                .body("{\"query\": \"q\", \"documents\": [{\"text\": \"a\", \"text\": \"b\"}]}")
+                .post("/v1/rerank"), 400).body("message", containsString("Duplicate field 'text'"));
     }
 
     @ParameterizedTest

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -98,10 +99,15 @@ class AdminLifecycleTest {
         admin().post("/admin/model/unload").then().statusCode(200).body("state", equalTo("unloaded"))
                 .body("$", not(hasKey("model")));
         given().get("/q/health/ready").then().statusCode(503);
-        given().get("/health").then().statusCode(503);
+        // 503 says when to come back, on TEI's health route and on every scoring route.
+        given().get("/health").then().statusCode(503).header("Retry-After", matchesPattern("[1-9][0-9]*"));
         given().get("/q/health/live").then().statusCode(200);
         given().contentType(ContentType.JSON).body(TEI).post("/rerank").then().statusCode(503)
+                .header("Retry-After", matchesPattern("[1-9][0-9]*"))
                 .body("error_type", equalTo("unhealthy")).body("error", containsString("No model is loaded"));
+        given().contentType(ContentType.JSON).body("{\"query\": \"q\", \"documents\": [\"a\"]}").post("/v1/rerank")
+                .then().statusCode(503).header("Retry-After", matchesPattern("[1-9][0-9]*"))
+                .body("message", containsString("No model is loaded"));
         // The answer to a load that succeeded describes the model it left serving: no load is running any more.
         admin().post("/admin/model/load").then().statusCode(200).body("state", equalTo("ready"))
                 .body("loading", equalTo(false)).body("model.name", equalTo("tiny-xlmr-demo"));
