@@ -50,6 +50,22 @@ public interface RerankerConfig {
     @Positive
     int maxClientBatchSize();
 
+    /**
+     * Most pairs (documents x windows) one request may make; a request beyond it gets 422 (TEI) or 400 (Cohere) at
+     * once. Bounds the work and memory a single request can claim, whatever its max_chunks_per_doc.
+     */
+    @WithDefault("2000")
+    @Positive
+    int maxPairsPerRequest();
+
+    /**
+     * Requests accepted and not yet answered beyond which new ones get 429 (TEI's --max-concurrent-requests, which
+     * /info reports as max_concurrent_requests). Keep Knative's containerConcurrency at or below it.
+     */
+    @WithDefault("512")
+    @Positive
+    int maxConcurrentRequests();
+
     /** When set, scoring routes need one of these keys in Authorization (Bearer or bare). */
     Optional<List<String>> apiKeys();
 
@@ -242,10 +258,20 @@ public interface RerankerConfig {
         @Positive
         int workers();
 
-        /** Pairs admitted and not yet scored beyond which new requests get 429. */
+        /**
+         * Pairs admitted and not yet answered beyond which new requests get 429: a bound on the memory queued
+         * requests hold, not on their time (max-queued-time bounds that).
+         */
         @WithDefault("4096")
         @Positive
         int maxQueuedPairs();
+
+        /**
+         * Estimated time to compute what is admitted plus a new request beyond which the request gets 429 with the
+         * seconds until it would fit as Retry-After. Estimated from the served model's measured speed. Default: 80 %
+         * of request-timeout, the rest being left for tokenizing, batching delays and the estimate's error.
+         */
+        Optional<Duration> maxQueuedTime();
     }
 
     interface Tokenization {
@@ -299,5 +325,10 @@ public interface RerankerConfig {
         @WithDefault("10")
         @Positive
         int maxChunksPerDoc();
+
+        /** Largest max_chunks_per_doc a request may ask for; larger values get 422 (TEI) or 400 (Cohere). */
+        @WithDefault("100")
+        @Positive
+        int maxChunksLimit();
     }
 }

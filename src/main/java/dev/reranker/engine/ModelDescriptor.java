@@ -11,7 +11,9 @@ package dev.reranker.engine;
  * @param modelLimit longest input the model's position embeddings allow, 0 when unknown
  * @param demo true for the embedded toy model
  * @param loadMillis time to load and warm up
+ * @param warmUpSecondsPerToken seconds per padded token of the timed warm-up batch: the seed of the scheduler's
+ *        throughput estimate
  */
 public record ModelDescriptor(String name, String location, String onnxFile, String device, int maxLength,
-        int modelLimit, boolean demo, long loadMillis) {
+        int modelLimit, boolean demo, long loadMillis, double warmUpSecondsPerToken) {
 }

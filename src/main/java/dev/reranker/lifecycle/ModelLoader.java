@@ -118,8 +118,9 @@ class ModelLoader {
             }
             return scorer.logits(ids, types);
         };
+        double secondsPerToken;
         try {
-            warmUp(files, tokenizer, runner, maxLength);
+            secondsPerToken = warmUp(files, tokenizer, runner, maxLength);
         } catch (RuntimeException e) {
             scorer.close();
             tokenizer.close();
@@ -127,7 +128,8 @@ class ModelLoader {
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
         ModelDescriptor descriptor = new ModelDescriptor(files.name(), files.location(), files.onnxFile().toString(),
-                scorer.device(), maxLength, modelConfig.maxInputLength().orElse(0), files.demo(), millis);
+                scorer.device(), maxLength, modelConfig.maxInputLength().orElse(0), files.demo(), millis,
+                secondsPerToken);
         Optional<Path> unpacked = files.demo() ? Optional.of(files.onnxFile().getParent()) : Optional.empty();
         return new LoadedModel(new ServingModel(descriptor, tokenizer, runner), scorer, tokenizer, unpacked);
     }
@@ -154,20 +156,57 @@ class ModelLoader {
                 LaunchMode.current() == LaunchMode.NORMAL);
     }
 
-    /** One real inference, so that the first request does not pay for ONNX Runtime's lazy initialisation. */
-    private void warmUp(ModelFiles files, PairTokenizer tokenizer, BatchRunner runner, int maxLength) {
+    /**
+     * One real inference, so that the first request does not pay for ONNX Runtime's lazy initialisation; then a
+     * timed batch of pairs of a typical length, whose seconds per token seed the scheduler's throughput estimate.
+     * The timed batch is sized from the first run to take a fraction of a second, whatever the model's size.
+     *
+     * @return seconds per padded token of the timed batch
+     */
+    private double warmUp(ModelFiles files, PairTokenizer tokenizer, BatchRunner runner, int maxLength) {
         // Empty texts: only special tokens, which every vocabulary has (a word might not be in it).
         PairLimits limits = new PairLimits(maxLength, config.truncation(), true, TruncationSide.RIGHT, 0);
         EncodedPair pair = tokenizer.pair(tokenizer.encodeQuery("", limits), tokenizer.encodeDocument("", limits),
                 limits);
-        float[] logits;
         try {
-            logits = runner.run(List.of(pair, pair));
+            long start = System.nanoTime();
+            check(files, runner.run(List.of(pair, pair)));
+            double firstPerToken = (System.nanoTime() - start) / 1e9 / (2.0 * pair.length());
+            // Pairs of SEED_LENGTH tokens (a query and a passage of a few sentences); any word will do, an unknown
+            // one becomes the unknown token.
+            int length = Math.min(maxLength, SEED_LENGTH);
+            PairLimits seedLimits = new PairLimits(length, config.truncation(), true, TruncationSide.RIGHT, 0);
+            EncodedPair seed = tokenizer.pair(tokenizer.encodeQuery("what is measured here", seedLimits),
+                    tokenizer.encodeDocument("the speed of this model on this machine ".repeat(length), seedLimits),
+                    seedLimits);
+            // The first run overstates the cost of a token (it paid for initialisation): the batch comes out small.
+            int count = (int) Math.max(1, Math.min(SEED_MAX_PAIRS,
+                    SEED_SECONDS / Math.max(1e-9, firstPerToken * seed.length())));
+            List<EncodedPair> batch = java.util.Collections.nCopies(count, seed);
+            double best = Double.MAX_VALUE;
+            for (int run = 0; run < 2; run++) {
+                start = System.nanoTime();
+                check(files, runner.run(batch));
+                best = Math.min(best, (System.nanoTime() - start) / 1e9);
+            }
+            return best / ((double) count * seed.length());
+        } catch (ModelLoadException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new ModelLoadException("Warm-up inference on " + files.onnxFile() + " failed: " + e.getMessage(), e);
         }
-        if (logits.length != 2 || !Float.isFinite(logits[0])) {
+    }
+
+    private static void check(ModelFiles files, float[] logits) {
+        if (logits.length == 0 || !Float.isFinite(logits[0])) {
             throw new ModelLoadException("Warm-up inference on " + files.onnxFile() + " returned no finite score");
         }
     }
+
+    /** Tokens of a pair in the timed warm-up batch. */
+    private static final int SEED_LENGTH = 128;
+    /** Most pairs in the timed warm-up batch. */
+    private static final int SEED_MAX_PAIRS = 8;
+    /** About how long one timed warm-up run should take. */
+    private static final double SEED_SECONDS = 0.1;
 }
