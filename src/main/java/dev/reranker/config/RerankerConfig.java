@@ -69,8 +69,13 @@ public interface RerankerConfig {
     /** When set, scoring routes need one of these keys in Authorization (Bearer or bare). */
     Optional<List<String>> apiKeys();
 
-    /** Longest a request may wait, from admission to its last score. */
-    @WithDefault("30s")
+    /**
+     * Longest a request may take, from its arrival to its last score; past it the request gets 503 and its queued
+     * pairs are dropped. Admission (batch.max-queued-time, 80 % of it) takes only work the model is estimated to
+     * finish within it. 45 s lets 8 users x 10 documents of 40 words be admitted at once on the full-size
+     * bge-reranker-v2-m3 in fp32 on 2 cores (docs/sizing.md). Keep shutdown.drain-timeout above it.
+     */
+    @WithDefault("45s")
     Duration requestTimeout();
 
     Batch batch();
@@ -281,10 +286,12 @@ public interface RerankerConfig {
 
     interface Shutdown {
         /**
-         * Budget from SIGTERM to exit: the pre-stop delay, then finishing accepted requests, then closing.
-         * Keep it under the platform's grace period (Kubernetes: 30 s).
+         * Budget from SIGTERM to exit, as a whole: the pre-stop delay, then finishing accepted requests (those left at
+         * its end are answered 503), then closing the model. At least request-timeout + pre-stop-delay + 1 s, so that
+         * every request accepted before SIGTERM ends on its own; keep the platform's grace period above it plus
+         * quarkus.shutdown.timeout (the Kubernetes default of 30 s is too short: deploy/ sets 55 s).
          */
-        @WithDefault("25s")
+        @WithDefault("50s")
         Duration drainTimeout();
 
         /**

@@ -112,8 +112,9 @@ public class Reranker {
     public ServiceException saturated() {
         int max = config.maxConcurrentRequests();
         if (live.size() >= max) {
-            return new ServiceException(ErrorKind.OVERLOADED, "Model is overloaded: " + max
-                    + " requests are in flight (reranker.max-concurrent-requests); retry later", 1, null);
+            // Retry-After 1: which of the requests in flight ends first, and when, is not known here.
+            return new ServiceException(ErrorKind.OVERLOADED, "Model is overloaded: the limit of " + max
+                    + " requests in flight is reached (reranker.max-concurrent-requests); retry later", 1, null);
         }
         OverloadedException full = scheduler.saturated();
         return full == null ? null

@@ -85,6 +85,12 @@ class ModelLifecycle implements ModelAdministration {
     @PostConstruct
     @SuppressWarnings("FutureReturnValueIgnored") // periodic tasks that catch nothing; stopped by shutdownNow
     void start() {
+        Duration needed = config.requestTimeout().plus(config.shutdown().preStopDelay()).plusSeconds(1);
+        if (config.shutdown().drainTimeout().compareTo(needed) < 0) {
+            LOG.warnf("reranker.shutdown.drain-timeout (%s) is shorter than request-timeout + pre-stop-delay + 1 s"
+                    + " (%s): on SIGTERM, requests accepted just before it may be answered 503 instead of finished",
+                    config.shutdown().drainTimeout(), needed);
+        }
         loaderThread.execute(this::loadAtStartup);
         config.idleUnload().ifPresent(idle -> {
             long every = Math.max(100, Math.min(idle.toMillis() / 4, 30_000));

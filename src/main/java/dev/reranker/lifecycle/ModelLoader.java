@@ -40,6 +40,13 @@ class ModelLoader {
 
     private static final Logger LOG = Logger.getLogger(ModelLoader.class);
 
+    /** Tokens of a pair in the timed warm-up batch. */
+    private static final int SEED_LENGTH = 128;
+    /** Most pairs in the timed warm-up batch. */
+    private static final int SEED_MAX_PAIRS = 8;
+    /** About how long one timed warm-up run should take. */
+    private static final double SEED_SECONDS = 0.1;
+
     private final RerankerConfig config;
 
     @Inject
@@ -172,13 +179,9 @@ class ModelLoader {
             long start = System.nanoTime();
             check(files, runner.run(List.of(pair, pair)));
             double firstPerToken = (System.nanoTime() - start) / 1e9 / (2.0 * pair.length());
-            // Pairs of SEED_LENGTH tokens (a query and a passage of a few sentences); any word will do, an unknown
-            // one becomes the unknown token.
-            int length = Math.min(maxLength, SEED_LENGTH);
-            PairLimits seedLimits = new PairLimits(length, config.truncation(), true, TruncationSide.RIGHT, 0);
-            EncodedPair seed = tokenizer.pair(tokenizer.encodeQuery("what is measured here", seedLimits),
-                    tokenizer.encodeDocument("the speed of this model on this machine ".repeat(length), seedLimits),
-                    seedLimits);
+            // Pairs of SEED_LENGTH tokens: the special tokens of the empty pair, its separator repeated between them
+            // (any id costs the same to compute, and no word is needed that the vocabulary might lack).
+            EncodedPair seed = stretch(pair, Math.min(maxLength, SEED_LENGTH));
             // The first run overstates the cost of a token (it paid for initialisation): the batch comes out small.
             int count = (int) Math.max(1, Math.min(SEED_MAX_PAIRS,
                     SEED_SECONDS / Math.max(1e-9, firstPerToken * seed.length())));
@@ -197,16 +200,22 @@ class ModelLoader {
         }
     }
 
+    /** {@code pair}'s first and last ids with its second one repeated between them, {@code length} ids in all. */
+    private static EncodedPair stretch(EncodedPair pair, int length) {
+        int[] shortIds = pair.ids();
+        if (length <= shortIds.length) {
+            return pair;
+        }
+        int[] ids = new int[length];
+        java.util.Arrays.fill(ids, shortIds[Math.min(1, shortIds.length - 1)]);
+        ids[0] = shortIds[0];
+        ids[length - 1] = shortIds[shortIds.length - 1];
+        return new EncodedPair(ids, new int[length]);
+    }
+
     private static void check(ModelFiles files, float[] logits) {
         if (logits.length == 0 || !Float.isFinite(logits[0])) {
             throw new ModelLoadException("Warm-up inference on " + files.onnxFile() + " returned no finite score");
         }
     }
-
-    /** Tokens of a pair in the timed warm-up batch. */
-    private static final int SEED_LENGTH = 128;
-    /** Most pairs in the timed warm-up batch. */
-    private static final int SEED_MAX_PAIRS = 8;
-    /** About how long one timed warm-up run should take. */
-    private static final double SEED_SECONDS = 0.1;
 }

@@ -82,6 +82,26 @@ class BackPressureTest {
     }
 
     @Test
+    void requestsBeyondMaxConcurrentRequestsAre429BeforeTheirBodyIsRead() throws Exception {
+        try (RunnerSwap swap = new RunnerSwap().hold()) {
+            List<CompletableFuture<Integer>> held = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                held.add(CompletableFuture.supplyAsync(() -> rerank(1).statusCode()));
+            }
+            Poll.until("three requests are admitted", () -> scheduler.admittedPairs() == 3);
+            // Not even valid JSON: refused before the body is read.
+            given().contentType(ContentType.JSON).auth().oauth2(SmallQueueWithKeysProfile.KEY).body("{not json")
+                    .post("/rerank").then().statusCode(429).header("Retry-After", "1")
+                    .body("error", containsString("3 requests in flight"));
+            swap.open();
+            for (CompletableFuture<Integer> request : held) {
+                assertEquals(200, request.get(10, TimeUnit.SECONDS));
+            }
+        }
+        rerank(1).then().statusCode(200);
+    }
+
+    @Test
     void theWorkOneRequestMayMakeIsBoundedAndRefusedAtOnceInEachApisWords() {
         // More documents than max-pairs-per-request (8): refused before tokenizing, even with the queue empty.
         rerank(9).then().statusCode(422).body("error_type", equalTo("validation"))
