@@ -176,11 +176,13 @@ def scenario_burst(svc, args, rng):
         "retry_after_missing": len(refused) - len(retry_after),
         "wasted_pairs": scored - 20 * len(ok), "one_request_pairs": 20,
         "slowest_200_s": max((r[1] for r in ok), default=0.0),
+        # The admitted backlog computed with the model saturated: the speed admission must predict.
+        "measured_pairs_per_s": 20 * len(ok) / max((r[1] for r in ok), default=float("nan")),
     }
 
 
 def scenario_disconnect(svc, args, rng):
-    occupying = [body(rng, 20, 40) for _ in range(2)]
+    occupying = [body(rng, args.occupy_docs, 40) for _ in range(2)]
     leaving = body(rng, 20, 40)
     scored0 = svc.metric("reranker_pairs_scored_total")
     dropped0 = svc.metric("reranker_pairs_dropped_total", 'reason="disconnected"')
@@ -189,7 +191,7 @@ def scenario_disconnect(svc, args, rng):
     for t in threads:
         t.start()
     until = time.monotonic() + 30
-    while svc.metric("reranker_admitted_pairs") < 40 and time.monotonic() < until:
+    while svc.metric("reranker_admitted_pairs") < 2 * args.occupy_docs and time.monotonic() < until:
         time.sleep(0.01)
     data = json.dumps(leaving).encode()
     sock = socket.create_connection(("127.0.0.1", svc.port))
@@ -203,7 +205,8 @@ def scenario_disconnect(svc, args, rng):
     scored = svc.metric("reranker_pairs_scored_total") - scored0
     return {
         "occupying_ok": sum(1 for a in answers if a[0] == 200),
-        "leaver_pairs_scored": scored - 20 * sum(1 for a in answers if a[0] == 200),
+        "occupied_s": max(a[1] for a in answers),
+        "leaver_pairs_scored": scored - args.occupy_docs * sum(1 for a in answers if a[0] == 200),
         "leaver_pairs": 20,
         "dropped_disconnected": svc.metric("reranker_pairs_dropped_total", 'reason="disconnected"') - dropped0,
     }
@@ -230,6 +233,9 @@ def main():
     parser.add_argument("--port", type=int, default=18200)
     parser.add_argument("--users", type=int, default=8)
     parser.add_argument("--requests", type=int, default=16)
+    parser.add_argument("--occupy-docs", type=int, default=20,
+                        help="documents of each of the two requests that occupy the model in the disconnect scenario"
+                             " (20; a fast model needs more to be busy for over a second)")
     parser.add_argument("--scenarios", default="users,burst,disconnect",
                         help="comma-separated subset of users,burst,disconnect")
     parser.add_argument("--work", default=os.path.join("/tmp", "reranker-admission-bench"))
@@ -258,19 +264,21 @@ def main():
         report = {}
         for name in args.scenarios.split(","):
             svc.idle()
+            estimate_before = svc.info()["throughput"]
             result = {"users": scenario_users, "burst": scenario_burst, "disconnect": scenario_disconnect}[name](
                 svc, args, rng)
             report[name] = result
             print(f"{name}: {json.dumps(result)}")
-            if name == "users":
-                t = svc.info()["throughput"]
-                report["estimate"] = {
+            if name in ("users", "burst"):
+                # The estimate as it stood when the scenario began to be measured against it.
+                t = estimate_before
+                report["estimate_" + name] = {
                     "batches_measured": t["batches_measured"], "estimated_pairs_per_s": t["pairs_per_second"],
                     "measured_pairs_per_s": result["measured_pairs_per_s"],
                     "ratio": (t["pairs_per_second"] or float("nan")) / result["measured_pairs_per_s"],
                     "seconds_per_padded_token": t["seconds_per_padded_token"], "padding_ratio": t["padding_ratio"],
                     "tokens_per_pair": t["tokens_per_pair"]}
-                print(f"estimate: {json.dumps(report['estimate'])}")
+                print(f"estimate_{name}: {json.dumps(report['estimate_' + name])}")
         verdict(report)
     finally:
         svc.stop()
@@ -282,28 +290,33 @@ def verdict(report):
         u = report["users"]
         rows.append(("users: every request 200", f"{u['ok']}/{u['requests']} (p50 {u['p50_s']:.1f} s, max"
                      f" {u['max_s']:.1f} s)", u["ok"] == u["requests"]))
-        e = report["estimate"]
-        rows.append(("estimate within 20 % of measured pairs/s", f"{e['estimated_pairs_per_s']:.2f} vs"
-                     f" {e['measured_pairs_per_s']:.2f} ({e['batches_measured']} batches)",
-                     abs(e["ratio"] - 1) <= 0.2))
+        rows.append(("users: pairs/s (closed loop, wall time)", f"{u['measured_pairs_per_s']:.2f}", None))
     if "burst" in report:
         b = report["burst"]
         rows.append(("burst: only 200/429", f"{b['ok']} x 200, {b['429']} x 429, other {b['other']}",
                      not b["other"]))
         rows.append(("burst: 429 within 1 s, Retry-After >= 1", f"slowest {b['slowest_429_s']:.2f} s, Retry-After"
                      f" {b['retry_after_min']}..{b['retry_after_max']}",
+                     None if not b["429"] else
                      b["slowest_429_s"] <= 1 and (b["retry_after_min"] or 0) >= 1 and not b["retry_after_missing"]))
+        if "estimate_burst" in report:
+            e = report["estimate_burst"]
+            rows.append(("estimate within 20 % of measured pairs/s (burst backlog)",
+                         f"{e['estimated_pairs_per_s']:.2f} vs {e['measured_pairs_per_s']:.2f}"
+                         f" (after {e['batches_measured']} batches)",
+                         e["batches_measured"] >= 10 and abs(e["ratio"] - 1) <= 0.2))
         rows.append(("burst: wasted pairs <= one request's", f"{b['wasted_pairs']:.0f} (<= {b['one_request_pairs']})",
                      b["wasted_pairs"] <= b["one_request_pairs"]))
     if "disconnect" in report:
         d = report["disconnect"]
         rows.append(("disconnect: <= half its pairs scored", f"{d['leaver_pairs_scored']:.0f} of {d['leaver_pairs']}"
-                     f" (dropped {d['dropped_disconnected']:.0f})", d["leaver_pairs_scored"] <= d["leaver_pairs"] / 2))
+                     f" (dropped {d['dropped_disconnected']:.0f}; model occupied {d['occupied_s']:.1f} s)",
+                     d["leaver_pairs_scored"] <= d["leaver_pairs"] / 2))
     print()
     print("| criterion | figure | holds |")
     print("|---|---|---|")
     for name, figure, holds in rows:
-        print(f"| {name} | {figure} | {'yes' if holds else 'NO'} |")
+        print(f"| {name} | {figure} | {'n/a' if holds is None else 'yes' if holds else 'NO'} |")
 
 
 if __name__ == "__main__":

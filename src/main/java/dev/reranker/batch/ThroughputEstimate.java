@@ -8,9 +8,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * tokens) into seconds with it.
  *
  * <p>
- * Seeded by the warm-up inference before the model is served ({@link #calibrate}); every later batch of that model
- * moves it (an exponentially weighted average of the median of the last three batches, so one slow batch, a
- * garbage-collection pause or a noisy neighbour, does not move it at all); forgotten when the model changes.
+ * Seeded by the warm-up inference before the model is served ({@link #calibrate}); the first three batches of that
+ * model replace the seed (their median), every later batch moves it (an exponentially weighted average of the
+ * median of the last three batches, so one slow batch, a garbage-collection pause or a noisy neighbour, does not
+ * move it at all); forgotten when the model changes.
  * Batches of another model (one being replaced, draining) are ignored. Written by the inference workers under this
  * object's lock; read lock-free by admission.
  */
@@ -85,7 +86,10 @@ final class ThroughputEstimate {
         double sample = median(Math.min(samples, recent.length));
         double padding = (double) paddedTokens / realTokens;
         double perPair = (double) realTokens / pairs;
-        current.set(new Speed(model, ewma(now.secondsPerPaddedToken(), sample), ewma(now.paddingRatio(), padding),
+        // The first batches replace the warm-up's figure rather than move it: one short run right after loading (the
+        // weights still paging in, a cold cache) can be far off, and admission must not act on it for long.
+        double perToken = samples <= recent.length ? sample : ewma(now.secondsPerPaddedToken(), sample);
+        current.set(new Speed(model, perToken, ewma(now.paddingRatio(), padding),
                 Double.isNaN(now.tokensPerPair()) ? perPair : ewma(now.tokensPerPair(), perPair), now.charsPerToken(),
                 now.batches() + 1));
     }

@@ -9,8 +9,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * tokenizing, batching delays and the estimate's error). As the queue is served oldest first, an admitted request
  * then finishes in time unless the estimate was wrong. Otherwise it gets 429 at once with a Retry-After of the
  * estimated seconds until it would fit. Pairs held in memory are bounded apart by max-queued-pairs, a memory bound
- * only; a request that could not be taken even alone (more pairs than that, or more work than max-queued-time) is
- * refused as too large, since retrying would never help.
+ * only; a request that could not be taken even alone (more pairs than that, or, once the estimate rests on measured
+ * batches, more work than max-queued-time) is refused as too large, since retrying would never help. A request
+ * that arrives when nothing else is admitted is otherwise always taken: the estimate may be wrong (a warm-up on a
+ * cold page cache, a noisy neighbour) and only computed batches correct it, so an empty queue never refuses on an
+ * estimate alone.
  *
  * <p>
  * The load (pairs, tokens, closed) is one immutable value behind one atomic reference, so that closing and
@@ -24,6 +27,9 @@ final class WorkBudget implements AdmissionControl {
 
     private record Load(long pairs, long tokens, boolean closed) {
     }
+
+    /** Batches after which the estimate is trusted to call a request too large on its own. */
+    static final int MEASURED = 3;
 
     private final int maxPairs;
     private final long maxQueuedNanos;
@@ -143,7 +149,7 @@ final class WorkBudget implements AdmissionControl {
                     + " send fewer documents");
         }
         double own = seconds(tokens, speed);
-        if (own * 1e9 > maxQueuedNanos) {
+        if (speed.batches() >= MEASURED && own * 1e9 > maxQueuedNanos) {
             throw new RequestTooLargeException(String.format(Locale.ROOT, "this request needs an estimated %.1f s"
                     + " of compute (%d pairs, %d tokens), more than the %.1f s a request may take here"
                     + " (reranker.batch.max-queued-time, from reranker.request-timeout); send fewer or shorter"
@@ -152,6 +158,10 @@ final class WorkBudget implements AdmissionControl {
     }
 
     private void refuseUnlessFits(Load current, int pairs, long tokens, ThroughputEstimate.Speed speed, String what) {
+        if (current.pairs() == 0 && current.tokens() <= 0) {
+            // Nothing else is admitted: see the class comment.
+            return;
+        }
         if (current.pairs() + pairs > maxPairs) {
             throw new OverloadedException("Model is overloaded: " + current.pairs() + " pairs are queued and " + what
                     + " adds " + pairs + " (limit " + maxPairs + " pairs); retry later",

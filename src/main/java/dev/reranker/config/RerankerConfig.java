@@ -289,7 +289,7 @@ public interface RerankerConfig {
          * Budget from SIGTERM to exit, as a whole: the pre-stop delay, then finishing accepted requests (those left at
          * its end are answered 503), then closing the model. At least request-timeout + pre-stop-delay + 1 s, so that
          * every request accepted before SIGTERM ends on its own; keep the platform's grace period above it plus
-         * quarkus.shutdown.timeout (the Kubernetes default of 30 s is too short: deploy/ sets 55 s).
+         * quarkus.shutdown.timeout (the Kubernetes default of 30 s is too short: deploy/ sets 60 s).
          */
         @WithDefault("50s")
         Duration drainTimeout();

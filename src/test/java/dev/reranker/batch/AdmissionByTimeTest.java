@@ -176,8 +176,8 @@ class AdmissionByTimeTest {
         OverloadedException over = assertThrows(OverloadedException.class, () -> scheduler.admit(1, 350));
         assertEquals(3, over.retryAfterSeconds());
         assertTrue(over.getMessage().contains("9.0 s") && over.getMessage().contains("3.5 s more"), over.getMessage());
-        // More than the whole budget even alone: too large, not "later".
-        assertThrows(RequestTooLargeException.class, () -> scheduler.admit(1, 1001));
+        // More than the whole budget: not now, in any case.
+        assertThrows(OverloadedException.class, () -> scheduler.admit(1, 1001));
         // Not full yet for the gate (9 s < 10 s); after one more second of work it is, with its Retry-After.
         assertNull(scheduler.saturated());
         Reservation filler = scheduler.admit(1, 100);
@@ -191,7 +191,23 @@ class AdmissionByTimeTest {
         second.result().get(5, TimeUnit.SECONDS);
         assertEquals(0.0, scheduler.throughput().queuedSeconds(), 1e-9);
         assertEquals(0, scheduler.admittedPairs());
+        assertEquals(10e-3, scheduler.throughput().secondsPerToken(), 1e-12);
         scheduler.admit(1, 1000).release();
+        // Measured over nine batches now: more than the whole budget even alone is too large, not "later".
+        assertThrows(RequestTooLargeException.class, () -> scheduler.admit(1, 1001));
+    }
+
+    @Test
+    void anEmptyQueueTakesARequestOnAnUnmeasuredEstimateSoThatBatchesCanCorrectIt() throws Exception {
+        start(TimeUnit.SECONDS.toNanos(10), 10_000);
+        FakeEngine engine = new FakeEngine(MS);
+        // A warm-up on a cold page cache: fifty times too slow.
+        scheduler.calibrate(engine, 50e-3);
+        // 400 tokens "take" 20 s by the seed: still taken, since nothing else is admitted.
+        ScoringJob first = submit(engine, pairs(1, 4, 100));
+        assertArrayEquals(new float[] { 1, 2, 3, 4 }, first.result().get(5, TimeUnit.SECONDS));
+        // Four batches later the estimate is far closer to 1 ms per token than to the seed.
+        assertTrue(scheduler.throughput().secondsPerToken() < 25e-3, scheduler.throughput().toString());
     }
 
     @Test

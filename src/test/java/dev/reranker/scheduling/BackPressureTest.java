@@ -103,11 +103,11 @@ class BackPressureTest {
 
     @Test
     void theWorkOneRequestMayMakeIsBoundedAndRefusedAtOnceInEachApisWords() {
-        // More documents than max-pairs-per-request (8): refused before tokenizing, even with the queue empty.
-        rerank(9).then().statusCode(422).body("error_type", equalTo("validation"))
+        // More documents than max-pairs-per-request (10): refused before tokenizing, even with the queue empty.
+        rerank(11).then().statusCode(422).body("error_type", equalTo("validation"))
                 .body("error", containsString("reranker.max-pairs-per-request"));
         given().contentType(ContentType.JSON).auth().oauth2(SmallQueueWithKeysProfile.KEY)
-                .body(Map.of("query", "q", "documents", Collections.nCopies(9, "a"))).post("/v1/rerank").then()
+                .body(Map.of("query", "q", "documents", Collections.nCopies(11, "a"))).post("/v1/rerank").then()
                 .statusCode(400).body("message", containsString("reranker.max-pairs-per-request"));
         // A max_chunks_per_doc beyond reranker.chunking.max-chunks-limit (5): refused at once, in the API's words.
         given().contentType(ContentType.JSON).auth().oauth2(SmallQueueWithKeysProfile.KEY)
@@ -118,12 +118,12 @@ class BackPressureTest {
                 .body(Map.of("query", "q", "documents", List.of("a"), "max_chunks_per_doc", 100_000))
                 .post("/v1/rerank").then().statusCode(400)
                 .body("message", equalTo("`max_chunks_per_doc` must be at most 5, got 100000"));
-        // Two documents that split into five windows each: 10 pairs, found when tokenized, refused then.
+        // Three documents that split into five windows each: 15 pairs, found when tokenized, refused then.
         String longText = "redistribution of modified copies under the same license ".repeat(400);
         long start = System.nanoTime();
         given().contentType(ContentType.JSON).auth().oauth2(SmallQueueWithKeysProfile.KEY)
-                .body(Map.of("query", "q", "texts", List.of(longText, longText), "max_chunks_per_doc", 5))
-                .post("/rerank").then().statusCode(422).body("error", containsString("10 pairs"));
+                .body(Map.of("query", "q", "texts", List.of(longText, longText, longText), "max_chunks_per_doc", 5))
+                .post("/rerank").then().statusCode(422).body("error", containsString("15 pairs"));
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(1), "refused without waiting");
         // Within the bounds, the same request is served.
         given().contentType(ContentType.JSON).auth().oauth2(SmallQueueWithKeysProfile.KEY)
