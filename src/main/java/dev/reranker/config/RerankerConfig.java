@@ -72,10 +72,10 @@ public interface RerankerConfig {
     /**
      * Longest a request may take, from its arrival to its last score; past it the request gets 503 and its queued
      * pairs are dropped. Admission (batch.max-queued-time, 80 % of it) takes only work the model is estimated to
-     * finish within it. 45 s lets 8 users x 10 documents of 40 words be admitted at once on the full-size
-     * bge-reranker-v2-m3 in fp32 on 2 cores (docs/sizing.md). Keep shutdown.drain-timeout above it.
+     * finish within it. 75 s lets 8 users x 10 documents of 40 words (about 54 s of work) be admitted at once on the
+     * full-size bge-reranker-v2-m3 in fp32 on 2 cores (docs/sizing.md). Keep shutdown.drain-timeout above it.
      */
-    @WithDefault("45s")
+    @WithDefault("75s")
     Duration requestTimeout();
 
     Batch batch();
@@ -289,9 +289,9 @@ public interface RerankerConfig {
          * Budget from SIGTERM to exit, as a whole: the pre-stop delay, then finishing accepted requests (those left at
          * its end are answered 503), then closing the model. At least request-timeout + pre-stop-delay + 1 s, so that
          * every request accepted before SIGTERM ends on its own; keep the platform's grace period above it plus
-         * quarkus.shutdown.timeout (the Kubernetes default of 30 s is too short: deploy/ sets 60 s).
+         * quarkus.shutdown.timeout (the Kubernetes default of 30 s is too short: deploy/ sets 90 s).
          */
-        @WithDefault("50s")
+        @WithDefault("80s")
         Duration drainTimeout();
 
         /**

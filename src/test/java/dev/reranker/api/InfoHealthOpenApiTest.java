@@ -35,7 +35,7 @@ class InfoHealthOpenApiTest {
                 // TEI's meaning: requests in flight, not pairs.
                 .body("max_concurrent_requests", equalTo(512)).body("max_pairs_per_request", equalTo(2000))
                 .body("batch.max_queued_pairs", equalTo(4096))
-                .body("batch.max_queued_time_ms", equalTo(36_000)).body("batch.request_timeout_ms", equalTo(45_000))
+                .body("batch.max_queued_time_ms", equalTo(60_000)).body("batch.request_timeout_ms", equalTo(75_000))
                 // Seeded by the warm-up before the model was served.
                 .body("throughput.seconds_per_padded_token", greaterThan(0f))
                 .body("throughput.queued_seconds", greaterThanOrEqualTo(0f));
