@@ -6,7 +6,7 @@ os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")
 
 import pytest  # noqa: E402
 
-from support import ADMIN_KEY, API_KEY, MAX_QUEUED_PAIRS, OTHER_API_KEY, Service
+from support import ADMIN_KEY, API_KEY, MAX_CONCURRENT_REQUESTS, OTHER_API_KEY, Service
 
 CLIENTS = ["cohere", "langchain-cohere", "langchain-classic", "langchain-core", "llama-index-core",
            "llama-index-postprocessor-cohere-rerank", "llama-index-postprocessor-tei-rerank", "haystack-ai",
@@ -33,14 +33,15 @@ def service():
 
 @pytest.fixture(scope="session")
 def secured():
-    """API keys on; an admin key to unload the model (503); a small pair queue to fill (429)."""
+    """API keys on; an admin key to unload the model (503); one request at a time, so one holds it full (429)."""
     running = Service("secured", {
         "RERANKER_API_KEYS": f"{API_KEY},{OTHER_API_KEY}",
         "RERANKER_ADMIN_KEY": ADMIN_KEY,
-        "RERANKER_BATCH_MAX_QUEUED_PAIRS": str(MAX_QUEUED_PAIRS),
-        # The request that holds the queue full computes on one core, leaving the other to the clients.
+        "RERANKER_MAX_CONCURRENT_REQUESTS": str(MAX_CONCURRENT_REQUESTS),
+        # The request that holds the instance full computes on one core, leaving the other to the clients.
         "RERANKER_CPU_INTRA_OP_THREADS": "1",
-        "RERANKER_REQUEST_TIMEOUT": "120s",
+        # Long enough that admission by time takes the held request even on a slow, shared machine.
+        "RERANKER_REQUEST_TIMEOUT": "300s",
     })
     yield running
     running.stop()

@@ -26,8 +26,10 @@ LOGS = REPO / "target" / "client-suite"
 API_KEY = "client-suite-key"
 OTHER_API_KEY = "client-suite-second-key"
 ADMIN_KEY = "client-suite-admin"
-# A full queue is this many admitted pairs; the request that fills it carries far more (see queue_full).
-MAX_QUEUED_PAIRS = 64
+# The secured instance takes this many requests at once; the one that fills it holds it (see queue_full).
+MAX_CONCURRENT_REQUESTS = 1
+# Texts of the request that holds it: about half a minute of work on the demo model on one core.
+HELD_TEXTS = 500
 
 QUERY = "Which license lets me redistribute modified copies?"
 # A handful of passages, unicode on purpose: accents, CJK, right-to-left script, an emoji outside the BMP,
@@ -139,29 +141,30 @@ class Service:
 
 @contextlib.contextmanager
 def queue_full(service: Service):
-    """Holds the secured instance's pair queue full, so that every scoring request gets 429 at once.
+    """Holds the secured instance full, so that every scoring request gets 429 at once.
 
-    One TEI request carrying far more long texts than max-queued-pairs is admitted alone (a request larger
-    than the whole queue is taken when nothing else is queued) and keeps the queue full for as long as its
-    pairs wait: about a minute of work on the demo model, far longer than any client's retries here. The
-    request is sent on a raw socket so that closing the socket cancels it: the service drops a request
-    whose client went away, and the queue is empty again at once.
+    The instance takes one request at a time (reranker.max-concurrent-requests=1). One TEI request of HELD_TEXTS long
+    texts is admitted (its estimated time fits the instance's long request timeout) and holds that place for as long
+    as it is computed: about half a minute on the demo model on one core, far longer than any client's retries
+    here. Every other request is refused before its body is read, with the same message and Retry-After: 1. The
+    request is sent on a raw socket so that closing the socket cancels it: the service drops a request whose
+    client went away, and the instance is free again at once.
     """
     long_text = " ".join(["redistribution of modified copies under the same license"] * 80)
-    body = json.dumps({"query": QUERY, "texts": [long_text] * 1000}).encode()
+    body = json.dumps({"query": QUERY, "texts": [long_text] * HELD_TEXTS}).encode()
     host, port = service.url.removeprefix("http://").split(":")
     held = socket.create_connection((host, int(port)))
     try:
         held.sendall(b"POST /rerank HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\n"
                      b"Authorization: Bearer %s\r\nContent-Length: %d\r\n\r\n"
                      % (host.encode(), API_KEY.encode(), len(body)) + body)
-        _until(lambda: service.metric("reranker_admitted_pairs") >= MAX_QUEUED_PAIRS, "the queue to fill")
+        _until(lambda: service.metric("reranker_admitted_pairs") >= HELD_TEXTS, "the held request to be admitted")
         yield
-        # Still full: the 429s seen meanwhile were the queue's, not a race with its draining.
-        assert service.metric("reranker_admitted_pairs") >= MAX_QUEUED_PAIRS, "the held request ended too early"
+        # Still held: the 429s seen meanwhile were the limit's, not a race with its end.
+        assert service.metric("reranker_admitted_pairs") >= HELD_TEXTS, "the held request ended too early"
     finally:
         held.close()
-        _until(lambda: service.metric("reranker_admitted_pairs") == 0, "the queue to empty")
+        _until(lambda: service.metric("reranker_admitted_pairs") == 0, "the instance to be free")
 
 
 @contextlib.contextmanager

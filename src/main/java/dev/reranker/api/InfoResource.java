@@ -19,6 +19,7 @@ import dev.reranker.engine.ModelDescriptor;
 import dev.reranker.engine.ModelState;
 import dev.reranker.engine.Reranker;
 import dev.reranker.engine.ServingModel;
+import dev.reranker.engine.SpeedEstimate;
 
 /** What is served and how: TEI's {@code GET /info}. */
 @Path("/info")
@@ -40,6 +41,7 @@ class InfoResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Model, device and limits")
     public InfoResponse info() {
+        SpeedEstimate speed = reranker.speed();
         ModelState served = reranker.model();
         Optional<ModelDescriptor> model = served.served().map(ServingModel::descriptor);
         RerankerConfig.Batch batch = config.batch();
@@ -48,7 +50,8 @@ class InfoResource {
                 null,
                 "float32",
                 Map.of("reranker", Map.of("id2label", Map.of("0", "LABEL_0"), "label2id", Map.of("LABEL_0", 0))),
-                batch.maxQueuedPairs(),
+                // TEI's meaning: requests in flight beyond which new ones are refused.
+                config.maxConcurrentRequests(),
                 model.map(ModelDescriptor::maxLength).orElse(config.maxLength()),
                 batch.maxTokens(),
                 batch.maxPairs(),
@@ -65,7 +68,21 @@ class InfoResource {
                 model.map(ModelDescriptor::loadMillis).orElse(null),
                 config.idleUnload().map(Duration::toMillis).orElse(null),
                 served.reloadsAfterIdle(),
+                config.maxPairsPerRequest(),
                 new InfoResponse.Batch(batch.maxTokens(), batch.maxPairs(), batch.maxWait().toNanos() / 1e6,
-                        batch.workers(), batch.maxQueuedPairs(), config.requestTimeout().toMillis()));
+                        batch.workers(), batch.maxQueuedPairs(), speed.maxQueuedTime().toMillis(),
+                        config.requestTimeout().toMillis()),
+                throughput(speed));
+    }
+
+    private static InfoResponse.Throughput throughput(SpeedEstimate t) {
+        return new InfoResponse.Throughput(finite(t.secondsPerPaddedToken()), finite(t.secondsPerToken()),
+                finite(t.paddingRatio()), finite(t.tokensPerPair()), finite(t.pairsPerSecond()),
+                finite(t.charsPerToken()), t.batches(), t.queuedSeconds());
+    }
+
+    /** JSON has no NaN: unknown is null. */
+    private static Double finite(double value) {
+        return Double.isFinite(value) ? value : null;
     }
 }

@@ -33,7 +33,9 @@ record InfoResponse(
         @Schema(nullable = true) @JsonProperty("load_time_ms") Long loadTimeMs,
         @Schema(nullable = true) @JsonProperty("idle_unload_ms") Long idleUnloadMs,
         @JsonProperty("reloads_after_idle") int reloadsAfterIdle,
-        Batch batch) {
+        @JsonProperty("max_pairs_per_request") int maxPairsPerRequest,
+        Batch batch,
+        Throughput throughput) {
 
     record Batch(
             @JsonProperty("max_tokens") int maxTokens,
@@ -41,6 +43,22 @@ record InfoResponse(
             @JsonProperty("max_wait_ms") double maxWaitMs,
             int workers,
             @JsonProperty("max_queued_pairs") int maxQueuedPairs,
+            @JsonProperty("max_queued_time_ms") long maxQueuedTimeMs,
             @JsonProperty("request_timeout_ms") long requestTimeoutMs) {
+    }
+
+    /**
+     * The scheduler's estimate of the served model's speed (null figures while no model is calibrated), and the work
+     * admitted, in seconds.
+     */
+    record Throughput(
+            @JsonProperty("seconds_per_padded_token") Double secondsPerPaddedToken,
+            @JsonProperty("seconds_per_token") Double secondsPerToken,
+            @JsonProperty("padding_ratio") Double paddingRatio,
+            @JsonProperty("tokens_per_pair") Double tokensPerPair,
+            @JsonProperty("pairs_per_second") Double pairsPerSecond,
+            @JsonProperty("chars_per_token") Double charsPerToken,
+            @JsonProperty("batches_measured") long batchesMeasured,
+            @JsonProperty("queued_seconds") double queuedSeconds) {
     }
 }

@@ -40,7 +40,7 @@ final class RerankInput {
         }
         boolean truncate = body.truncate() != null ? body.truncate() : config.autoTruncate();
         return new RerankQuery(query, texts, new RerankOptions(truncate, side(body.truncationDirection()), 0,
-                atLeastOne("max_chunks_per_doc", body.maxChunksPerDoc())));
+                chunks(body.maxChunksPerDoc())));
     }
 
     /** Cohere's (and Jina's) rerank: documents are strings or objects with a string field {@code text}. */
@@ -71,8 +71,7 @@ final class RerankInput {
         }
         atLeastOne("top_n", body.topN());
         return new RerankQuery(query, texts, new RerankOptions(true, TruncationSide.RIGHT,
-                atLeastOne("max_tokens_per_doc", body.maxTokensPerDoc()),
-                atLeastOne("max_chunks_per_doc", body.maxChunksPerDoc())));
+                atLeastOne("max_tokens_per_doc", body.maxTokensPerDoc()), chunks(body.maxChunksPerDoc())));
     }
 
     /** Cohere v1's {@code rank_fields}: null when not given, else a non-empty list of field names. */
@@ -126,6 +125,16 @@ final class RerankInput {
         if (documents > config.maxClientBatchSize()) {
             throw invalid("batch size " + documents + " > maximum allowed batch size " + config.maxClientBatchSize());
         }
+    }
+
+    /** max_chunks_per_doc: 0 when not given, else from 1 to reranker.chunking.max-chunks-limit. */
+    private int chunks(Integer value) {
+        int chunks = atLeastOne("max_chunks_per_doc", value);
+        int limit = config.chunking().maxChunksLimit();
+        if (chunks > limit) {
+            throw invalid("`max_chunks_per_doc` must be at most " + limit + ", got " + chunks);
+        }
+        return chunks;
     }
 
     /** An optional count: 0 when not given, else at least 1. */

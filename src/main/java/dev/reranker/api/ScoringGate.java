@@ -7,7 +7,6 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.ext.Provider;
 
-import dev.reranker.engine.ErrorKind;
 import dev.reranker.engine.Reranker;
 import dev.reranker.engine.ServiceException;
 
@@ -45,9 +44,9 @@ class ScoringGate implements ContainerRequestFilter {
                 throw new ApiException(new Problem(401, "Invalid API key", "unauthorized"));
             }
         }
-        if (reranker.saturated()) {
-            throw new ServiceException(ErrorKind.OVERLOADED, "Model is overloaded: the queue is full; retry later", 1,
-                    null);
+        ServiceException full = reranker.saturated();
+        if (full != null) {
+            throw full;
         }
     }
 }

@@ -6,35 +6,53 @@ package dev.reranker.batch;
  * those it refuses, and must never wait for the queue's lock while a worker holds it.
  *
  * <p>
- * {@link PairBudget} counts pairs against reranker.batch.max-queued-pairs. Another policy (admission by the
- * time the admitted work will take to compute, say) replaces it without touching the queue or the workers.
+ * Work is counted twice: in pairs, held in memory until their request is answered (bounded by
+ * reranker.batch.max-queued-pairs), and in tokens not yet computed, which the {@link ThroughputEstimate} turns into
+ * seconds (bounded by reranker.batch.max-queued-time).
  */
 interface AdmissionControl {
 
     /**
-     * Reserves room for {@code pairs} pairs.
+     * Reserves room for a request of {@code pairs} pairs and {@code tokens} tokens.
      *
-     * @throws OverloadedException when they do not fit
+     * @throws RequestTooLargeException when it could not be taken even alone
+     * @throws OverloadedException when it does not fit beside what is admitted
      * @throws SchedulerClosedException once {@link #close()} was called
      */
-    void reserve(int pairs);
+    void reserve(int pairs, long tokens);
 
     /**
-     * Reserves {@code extra} more pairs for a request that already holds {@code held} (its documents were split
-     * into windows).
+     * Changes an admitted request's reservation from {@code pairs}/{@code tokens} (an estimate) to
+     * {@code newPairs}/{@code newTokens} (what tokenization found).
      *
-     * @throws OverloadedException when they do not fit beside what others hold
+     * @throws RequestTooLargeException when it could not be taken even alone
+     * @throws OverloadedException when it grew and no longer fits beside what others hold
      */
-    void extend(int held, int extra);
+    void resize(int pairs, long tokens, int newPairs, long newTokens);
 
-    /** Gives back {@code pairs} reserved pairs. */
-    void release(int pairs);
+    /** {@code tokens} admitted tokens were computed: their time is no longer ahead (their pairs are still held). */
+    void computed(long tokens);
 
-    /** True when no request can be admitted now: a cheap check made before a request body is parsed. */
-    boolean saturated();
+    /** Gives back {@code pairs} reserved pairs and {@code tokens} tokens not computed. */
+    void release(int pairs, long tokens);
+
+    /**
+     * Why no request can be admitted now, or null: a cheap check made before a request body is parsed. Closed is
+     * not full: a request refused while draining is told the service is shutting down (503), not to come back (429).
+     */
+    OverloadedException saturated();
 
     /** Pairs reserved and not yet given back. */
     long reserved();
+
+    /** Estimated seconds to compute what is admitted and not yet computed; 0 while the speed is unknown. */
+    double queuedSeconds();
+
+    /**
+     * The service stops taking work at {@code nanoTime} (System.nanoTime()): what is admitted from now on must be
+     * computed by then.
+     */
+    void closesAt(long nanoTime);
 
     /** Refuses every later reservation; what is reserved stays until released. */
     void close();

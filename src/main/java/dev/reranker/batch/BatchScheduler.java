@@ -1,6 +1,8 @@
 package dev.reranker.batch;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 import org.jboss.logging.Logger;
 
@@ -13,45 +15,102 @@ import io.micrometer.core.instrument.MeterRegistry;
  * {@link PairQueue} holds what waits (under its lock), the {@link BatchWorkers} compute.
  *
  * <p>
- * Back-pressure counts pairs: admission reserves a request's pairs and fails at once when the reserved total
- * would pass max-queued-pairs.
+ * Back-pressure counts time: the scheduler owns a {@link ThroughputEstimate} of the served model, seeded by its
+ * warm-up and moved by every batch, and admission refuses at once (429 with Retry-After) a request that would not be
+ * computed within max-queued-time behind what is already admitted ({@link WorkBudget}).
  */
 public final class BatchScheduler implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(BatchScheduler.class);
 
+    private final ThroughputEstimate estimate = new ThroughputEstimate();
     private final AdmissionControl admission;
     private final PairQueue queue;
     private final BatchWorkers workers;
+    private final Duration maxQueuedTime;
 
     public BatchScheduler(SchedulerSettings settings, MeterRegistry registry) {
-        this.admission = new PairBudget(settings.maxQueuedPairs());
+        this(settings, registry, System::nanoTime);
+    }
+
+    /** @param clock times batches (nanoseconds): tests pass a clock that their fake engine moves */
+    public BatchScheduler(SchedulerSettings settings, MeterRegistry registry, LongSupplier clock) {
+        this.maxQueuedTime = Duration.ofNanos(settings.maxQueuedNanos());
+        this.admission = new WorkBudget(settings.maxQueuedPairs(), settings.maxQueuedNanos(), settings.workers(),
+                estimate);
         SchedulerMetrics metrics = new SchedulerMetrics(registry);
         this.queue = new PairQueue(settings, metrics);
-        this.workers = new BatchWorkers(settings.workers(), queue, metrics);
-        SchedulerMetrics.gauges(registry, this::queuedPairs, this::queuedRequests, admission::reserved);
+        this.workers = new BatchWorkers(settings.workers(), queue, metrics, estimate, clock);
+        SchedulerMetrics.gauges(registry, this::queuedPairs, this::queuedRequests, admission::reserved,
+                admission::queuedSeconds, () -> throughput().secondsPerToken(),
+                () -> throughput().pairsPerSecond());
+    }
+
+    /** Reserves room for a request's pairs, without counting their time (tests of batching alone). */
+    public Reservation admit(int pairs) {
+        return admit(pairs, 0);
     }
 
     /**
-     * Reserves room for a request's pairs.
+     * Reserves room for a request: {@code pairs} pairs of {@code tokens} tokens in all (estimated before
+     * tokenizing; {@link #resize} sets what tokenization found).
      *
-     * @throws OverloadedException when the queue is full; a request larger than the whole limit is still taken when
-     *         nothing else is admitted, so that it can ever be served
+     * @throws RequestTooLargeException when it could not be taken even with nothing else queued
+     * @throws OverloadedException when it would not be computed within max-queued-time behind what is admitted, or
+     *         its pairs do not fit max-queued-pairs beside the others'
      * @throws SchedulerClosedException when shutting down
      */
-    public Reservation admit(int pairs) {
-        admission.reserve(pairs);
+    public Reservation admit(int pairs, long tokens) {
+        admission.reserve(pairs, tokens);
         queue.announce();
-        return new Reservation(admission, queue, pairs);
+        return new Reservation(admission, queue, pairs, tokens);
     }
 
     /**
-     * Reserves room for more pairs of an admitted request (its documents split into windows).
+     * Replaces an admitted request's estimate by its real pairs and tokens, once tokenized.
      *
-     * @throws OverloadedException when they do not fit beside what else is queued
+     * @throws RequestTooLargeException when it could not be taken even alone
+     * @throws OverloadedException when it grew and no longer fits beside what else is admitted
      */
-    public void extend(Reservation reservation, int extra) {
-        reservation.extend(extra);
+    public void resize(Reservation reservation, int pairs, long tokens) {
+        reservation.resize(pairs, tokens);
+    }
+
+    /**
+     * A model is served from now on: its speed is what its warm-up measured, and only its own batches move the
+     * estimate. Called for every load, reload and swap.
+     */
+    public void calibrate(BatchRunner model, double secondsPerPaddedToken) {
+        estimate.calibrate(model, secondsPerPaddedToken);
+        LOG.debugf("Throughput estimate reset: %.3g s per padded token (warm-up)", secondsPerPaddedToken);
+    }
+
+    /** Shutting down: requests admitted from now on must be computed by {@code nanoTime} (System.nanoTime()). */
+    public void closesAt(long nanoTime) {
+        admission.closesAt(nanoTime);
+    }
+
+    /** No model is served (unloaded, idle): its speed says nothing about the next one. */
+    public void forgetThroughput() {
+        estimate.forget();
+    }
+
+    /** {@code chars} characters of a request for {@code model} made {@code tokens} tokens. */
+    public void observeText(BatchRunner model, long chars, long tokens) {
+        estimate.text(model, chars, tokens);
+    }
+
+    /** The estimated time of queued plus new work beyond which a request is refused. */
+    public Duration maxQueuedTime() {
+        return maxQueuedTime;
+    }
+
+    /** What the scheduler believes of the served model's speed, and of the work admitted. */
+    public Throughput throughput() {
+        ThroughputEstimate.Speed speed = estimate.speed();
+        return new Throughput(speed.known(), speed.secondsPerPaddedToken(), speed.secondsPerToken(),
+                speed.paddingRatio(), speed.tokensPerPair(), speed.charsPerToken(), speed.batches(),
+                admission.queuedSeconds());
     }
 
     /**
@@ -72,12 +131,15 @@ public final class BatchScheduler implements AutoCloseable {
         return queue.queuedRequests();
     }
 
-    /** True when no request can be admitted now: a cheap check before a request body is even parsed. */
-    public boolean saturated() {
+    /**
+     * Why no request can be admitted now (its Retry-After included), or null: a cheap check before a request body is
+     * even parsed.
+     */
+    public OverloadedException saturated() {
         return admission.saturated();
     }
 
-    /** Pairs admitted and not yet scored, dropped or refused. */
+    /** Pairs admitted and not yet answered, dropped or refused. */
     public long admittedPairs() {
         return admission.reserved();
     }

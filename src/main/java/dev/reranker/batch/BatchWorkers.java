@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.LongSupplier;
 
 import org.jboss.logging.Logger;
 
@@ -20,12 +21,18 @@ final class BatchWorkers {
 
     private final PairQueue queue;
     private final SchedulerMetrics metrics;
+    private final ThroughputEstimate estimate;
+    private final LongSupplier clock;
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLongArray runningSince;
 
-    BatchWorkers(int count, PairQueue queue, SchedulerMetrics metrics) {
+    /** @param clock measures each batch's run time (nanoseconds); tests pass a clock their fake engine moves */
+    BatchWorkers(int count, PairQueue queue, SchedulerMetrics metrics, ThroughputEstimate estimate,
+            LongSupplier clock) {
         this.queue = queue;
         this.metrics = metrics;
+        this.estimate = estimate;
+        this.clock = clock;
         this.runningSince = new AtomicLongArray(count);
         for (int i = 0; i < count; i++) {
             int id = i;
@@ -91,7 +98,7 @@ final class BatchWorkers {
             real += queued.length;
         }
         BatchRunner runner = batch.get(0).job.runner;
-        long start = System.nanoTime();
+        long start = clock.getAsLong();
         float[] logits = null;
         RuntimeException failure = null;
         try {
@@ -106,9 +113,10 @@ final class BatchWorkers {
             failure = new IllegalStateException("inference failed: " + e, e);
             LOG.error("Inference failed with an error", e);
         }
-        long elapsed = System.nanoTime() - start;
+        long elapsed = clock.getAsLong() - start;
         if (failure == null) {
             metrics.batch(pairs.size(), (long) longest * pairs.size(), real, elapsed);
+            estimate.batch(runner, pairs.size(), (long) longest * pairs.size(), real, elapsed);
         } else {
             metrics.failure();
             LOG.warnf("A batch of %d pairs failed: %s", pairs.size(), failure.getMessage());

@@ -103,14 +103,14 @@ final class PairQueue {
         return job;
     }
 
-    void cancel(ScoringJob job) {
+    void cancel(ScoringJob job, DropReason reason) {
         List<Runnable> completions = new ArrayList<>(1);
         lock.lock();
         try {
             if (job.finished) {
                 return;
             }
-            metrics.dropped(dequeue(job));
+            metrics.dropped(reason, dequeue(job));
             finish(job, new CancellationException("request cancelled"), completions);
         } finally {
             lock.unlock();
@@ -202,11 +202,12 @@ final class PairQueue {
                     last = job;
                 }
                 if (failure != null) {
-                    dequeue(job);
+                    metrics.dropped(DropReason.FAILED, dequeue(job));
                     finish(job, failure, completions);
                     continue;
                 }
                 job.logits[queued.position] = logits[i];
+                job.reservation.computed(queued.length);
                 if (--job.remaining == 0) {
                     finish(job, null, completions);
                 }
@@ -259,7 +260,7 @@ final class PairQueue {
                 }
             }
             for (ScoringJob job : abandoned) {
-                dequeue(job);
+                metrics.dropped(DropReason.SHUTDOWN, dequeue(job));
                 finish(job, new SchedulerClosedException("the service stopped before this request was scored"),
                         completions);
             }

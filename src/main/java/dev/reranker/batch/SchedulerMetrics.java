@@ -1,6 +1,8 @@
 package dev.reranker.batch;
 
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -35,7 +37,7 @@ final class SchedulerMetrics {
     private final Timer inference;
     private final Counter pairsScored;
     private final Counter batchFailures;
-    private final Counter pairsDropped;
+    private final Map<DropReason, Counter> pairsDropped = new EnumMap<>(DropReason.class);
 
     SchedulerMetrics(MeterRegistry registry) {
         batchPairs = DistributionSummary.builder("reranker.batch.pairs").description("Pairs per batch")
@@ -60,13 +62,29 @@ final class SchedulerMetrics {
                 .register(registry);
         batchFailures = Counter.builder("reranker.batch.failures").description("Batches whose session run failed")
                 .register(registry);
-        pairsDropped = Counter.builder("reranker.pairs.dropped")
-                .description("Queued pairs dropped before computing (cancelled, timed out)").register(registry);
+        for (DropReason reason : DropReason.values()) {
+            pairsDropped.put(reason, Counter.builder("reranker.pairs.dropped").tag("reason", reason.tag())
+                    .description("Queued pairs never computed because their request timed out, its client"
+                            + " disconnected, it failed, or the service stopped")
+                    .register(registry));
+        }
     }
 
     /** The queue's and the admission's sizes, read when Prometheus scrapes. */
     static void gauges(MeterRegistry registry, Supplier<Number> queuedPairs, Supplier<Number> queuedRequests,
-            Supplier<Number> admittedPairs) {
+            Supplier<Number> admittedPairs, Supplier<Number> queuedSeconds, Supplier<Number> secondsPerToken,
+            Supplier<Number> pairsPerSecond) {
+        Gauge.builder("reranker.queue.seconds", queuedSeconds)
+                .description("Estimated seconds to compute what is admitted and not yet computed (what"
+                        + " max-queued-time bounds)")
+                .register(registry);
+        Gauge.builder("reranker.throughput.seconds.per.token", secondsPerToken)
+                .description("Estimated seconds of compute per token (padding included) of the served model; NaN"
+                        + " while none is")
+                .register(registry);
+        Gauge.builder("reranker.throughput.pairs.per.second", pairsPerSecond)
+                .description("Estimated pairs per second at the recent pair length; NaN before a batch was measured")
+                .register(registry);
         Gauge.builder("reranker.queue.pairs", queuedPairs).description("Pairs waiting for a batch")
                 .register(registry);
         Gauge.builder("reranker.queue.requests", queuedRequests).description("Requests with pairs waiting")
@@ -93,7 +111,9 @@ final class SchedulerMetrics {
         batchFailures.increment();
     }
 
-    void dropped(int pairs) {
-        pairsDropped.increment(pairs);
+    void dropped(DropReason reason, int pairs) {
+        if (pairs > 0) {
+            pairsDropped.get(reason).increment(pairs);
+        }
     }
 }

@@ -9,9 +9,17 @@ package dev.reranker.batch;
  *        ignoring the token budget (the per-request batching of a hand-written wrapper, kept
  *        to measure what coalescing gains)
  * @param workers batches computed at once
- * @param maxQueuedPairs pairs admitted and not yet scored beyond which requests are refused
+ * @param maxQueuedPairs pairs admitted and not yet answered beyond which requests are refused (a memory bound)
+ * @param maxQueuedNanos estimated time to compute what is admitted, a new request included, beyond which it is
+ *        refused
  */
-public record SchedulerSettings(int maxTokens, int maxPairs, long maxWaitNanos, int workers, int maxQueuedPairs) {
+public record SchedulerSettings(int maxTokens, int maxPairs, long maxWaitNanos, int workers, int maxQueuedPairs,
+        long maxQueuedNanos) {
+
+    /** Without a time bound: pairs alone limit the queue. */
+    public SchedulerSettings(int maxTokens, int maxPairs, long maxWaitNanos, int workers, int maxQueuedPairs) {
+        this(maxTokens, maxPairs, maxWaitNanos, workers, maxQueuedPairs, Long.MAX_VALUE);
+    }
 
     /** False in the comparison mode where every batch is one whole request. */
     public boolean coalesces() {

@@ -44,9 +44,12 @@ public final class ScoringJob {
         return result;
     }
 
-    /** Drops the pairs still waiting; pairs already in a running batch finish but their scores are discarded. */
-    public void cancel() {
-        queue.cancel(this);
+    /**
+     * Drops the pairs still waiting, counted under {@code reason}; pairs already in a running batch finish but their
+     * scores are discarded.
+     */
+    public void cancel(DropReason reason) {
+        queue.cancel(this, reason);
     }
 
     /** Snapshot of where the time went; final once {@link #result()} completed. */

@@ -60,11 +60,32 @@ public interface RerankerConfig {
     @Positive
     int maxClientBatchSize();
 
+    /**
+     * Most pairs (documents x windows) one request may make; a request beyond it gets 422 (TEI) or 400 (Cohere) at
+     * once. Bounds the work and memory a single request can claim, whatever its max_chunks_per_doc.
+     */
+    @WithDefault("2000")
+    @Positive
+    int maxPairsPerRequest();
+
+    /**
+     * Requests accepted and not yet answered beyond which new ones get 429 (TEI's --max-concurrent-requests, which
+     * /info reports as max_concurrent_requests). Keep Knative's containerConcurrency at or below it.
+     */
+    @WithDefault("512")
+    @Positive
+    int maxConcurrentRequests();
+
     /** When set, scoring routes need one of these keys in Authorization (Bearer or bare). */
     Optional<List<String>> apiKeys();
 
-    /** Longest a request may wait, from admission to its last score. */
-    @WithDefault("30s")
+    /**
+     * Longest a request may take, from its arrival to its last score; past it the request gets 503 and its queued
+     * pairs are dropped. Admission (batch.max-queued-time, 80 % of it) takes only work the model is estimated to
+     * finish within it. 75 s lets 8 users x 10 documents of 40 words (about 54 s of work) be admitted at once on the
+     * full-size bge-reranker-v2-m3 in fp32 on 2 cores (docs/sizing.md). Keep shutdown.drain-timeout above it.
+     */
+    @WithDefault("75s")
     Duration requestTimeout();
 
     Batch batch();
@@ -252,10 +273,20 @@ public interface RerankerConfig {
         @Positive
         int workers();
 
-        /** Pairs admitted and not yet scored beyond which new requests get 429. */
+        /**
+         * Pairs admitted and not yet answered beyond which new requests get 429: a bound on the memory queued
+         * requests hold, not on their time (max-queued-time bounds that).
+         */
         @WithDefault("4096")
         @Positive
         int maxQueuedPairs();
+
+        /**
+         * Estimated time to compute what is admitted plus a new request beyond which the request gets 429 with the
+         * seconds until it would fit as Retry-After. Estimated from the served model's measured speed. Default: 80 %
+         * of request-timeout, the rest being left for tokenizing, batching delays and the estimate's error.
+         */
+        Optional<Duration> maxQueuedTime();
     }
 
     interface Tokenization {
@@ -265,10 +296,12 @@ public interface RerankerConfig {
 
     interface Shutdown {
         /**
-         * Budget from SIGTERM to exit: the pre-stop delay, then finishing accepted requests, then closing.
-         * Keep it under the platform's grace period (Kubernetes: 30 s).
+         * Budget from SIGTERM to exit, as a whole: the pre-stop delay, then finishing accepted requests (those left at
+         * its end are answered 503), then closing the model. At least request-timeout + pre-stop-delay + 1 s, so that
+         * every request accepted before SIGTERM ends on its own; keep the platform's grace period above it plus
+         * quarkus.shutdown.timeout (the Kubernetes default of 30 s is too short: deploy/ sets 90 s).
          */
-        @WithDefault("25s")
+        @WithDefault("80s")
         Duration drainTimeout();
 
         /**
@@ -309,5 +342,10 @@ public interface RerankerConfig {
         @WithDefault("10")
         @Positive
         int maxChunksPerDoc();
+
+        /** Largest max_chunks_per_doc a request may ask for; larger values get 422 (TEI) or 400 (Cohere). */
+        @WithDefault("100")
+        @Positive
+        int maxChunksLimit();
     }
 }

@@ -11,8 +11,10 @@ package dev.reranker.engine;
  * @param modelLimit longest input the model's position embeddings allow, 0 when unknown
  * @param demo true for the embedded toy model
  * @param loadMillis time to load and warm up
+ * @param warmUpSecondsPerToken seconds per padded token of the timed warm-up batch: the seed of the scheduler's
+ *        throughput estimate
  * @param precision arithmetic of the encoder's linear layers: fp32 or int8 (reranker.precision)
  */
 public record ModelDescriptor(String name, String location, String onnxFile, String device, int maxLength,
-        int modelLimit, boolean demo, long loadMillis, String precision) {
+        int modelLimit, boolean demo, long loadMillis, double warmUpSecondsPerToken, String precision) {
 }

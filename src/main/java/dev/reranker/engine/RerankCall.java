@@ -7,7 +7,9 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import dev.reranker.batch.DropReason;
 import dev.reranker.batch.OverloadedException;
+import dev.reranker.batch.RequestTooLargeException;
 import dev.reranker.batch.Reservation;
 import dev.reranker.batch.SchedulerClosedException;
 import dev.reranker.batch.ScoringJob;
@@ -37,7 +39,7 @@ public final class RerankCall {
             if (error == null) {
                 return value;
             }
-            cleanUp();
+            cleanUp(reason(error));
             throw translate(error);
         });
     }
@@ -85,7 +87,8 @@ public final class RerankCall {
     void attach(ScoringJob scoringJob) {
         this.job = scoringJob;
         if (raw.isDone()) {
-            scoringJob.cancel();
+            scoringJob.cancel(raw.handle((value, error) -> error == null ? DropReason.FAILED : reason(error))
+                    .getNow(DropReason.FAILED));
         }
     }
 
@@ -93,19 +96,39 @@ public final class RerankCall {
         raw.complete(value);
     }
 
-    void fail(Throwable error) {
-        raw.completeExceptionally(error);
+    /** Ends the call with {@code error}; false when it had already ended. */
+    boolean fail(Throwable error) {
+        return raw.completeExceptionally(error);
     }
 
-    private void cleanUp() {
+    /** Drops what of this call still waits: nothing more is computed for it. */
+    private void cleanUp(DropReason why) {
+        ScoringJob current = job;
+        if (current != null) {
+            current.cancel(why);
+        }
         Reservation held = reservation;
         if (held != null) {
             held.release();
         }
-        ScoringJob current = job;
-        if (current != null) {
-            current.cancel();
+    }
+
+    private static DropReason reason(Throwable error) {
+        Throwable cause = error;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
         }
+        if (cause instanceof TimeoutException) {
+            return DropReason.TIMEOUT;
+        }
+        if (cause instanceof CancellationException) {
+            return DropReason.DISCONNECTED;
+        }
+        if (cause instanceof SchedulerClosedException
+                || (cause instanceof ServiceException service && service.kind() == ErrorKind.UNHEALTHY)) {
+            return DropReason.SHUTDOWN;
+        }
+        return DropReason.FAILED;
     }
 
     /** The one place where what went wrong below the engine becomes what a client is told. */
@@ -123,6 +146,10 @@ public final class RerankCall {
         if (cause instanceof TimeoutException) {
             return new ServiceException(ErrorKind.TIMEOUT, "Request timed out after " + timeoutMillis
                     + " ms (reranker.request-timeout) waiting for the model; the service is overloaded", 1, cause);
+        }
+        if (cause instanceof RequestTooLargeException) {
+            return new ServiceException(ErrorKind.VALIDATION, "Input validation error: " + cause.getMessage(), 0,
+                    cause);
         }
         if (cause instanceof OverloadedException overloaded) {
             return new ServiceException(ErrorKind.OVERLOADED, cause.getMessage(), overloaded.retryAfterSeconds(),

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,7 +20,9 @@ import jakarta.inject.Inject;
 
 import dev.reranker.batch.BatchScheduler;
 import dev.reranker.batch.JobTimings;
+import dev.reranker.batch.OverloadedException;
 import dev.reranker.batch.ScoringJob;
+import dev.reranker.batch.Throughput;
 import dev.reranker.config.LongDocuments;
 import dev.reranker.config.RerankerConfig;
 import dev.reranker.tokenize.DocumentWindow;
@@ -43,6 +47,8 @@ public class Reranker {
     private final BatchScheduler scheduler;
     private final ExecutorService tokenizers;
     private final int tokenizerThreads;
+    /** Calls not yet answered: bounded by reranker.max-concurrent-requests, answered all at once on shutdown. */
+    private final Set<RerankCall> live = ConcurrentHashMap.newKeySet();
 
     @Inject
     public Reranker(RerankerConfig config, ModelSlot slot, BatchScheduler scheduler) {
@@ -58,6 +64,8 @@ public class Reranker {
     @SuppressWarnings("FutureReturnValueIgnored")
     public RerankCall rerank(RerankQuery request) {
         RerankCall call = new RerankCall(config.requestTimeout().toMillis());
+        live.add(call);
+        call.result().whenComplete((result, error) -> live.remove(call));
         try {
             slot.acquire().whenComplete((lease, error) -> {
                 if (error != null) {
@@ -77,7 +85,11 @@ public class Reranker {
 
     private void start(RerankCall call, ServingModel model, RerankQuery request) {
         try {
-            call.reserved(scheduler.admit(request.documents().size()));
+            int documents = request.documents().size();
+            if (documents > config.maxPairsPerRequest()) {
+                throw tooManyPairs(documents + " documents");
+            }
+            call.reserved(scheduler.admit(documents, estimateTokens(model, request)));
             tokenizers.execute(() -> {
                 try {
                     tokenizeAndQueue(call, model, request);
@@ -93,9 +105,79 @@ public class Reranker {
         }
     }
 
-    /** True when the queue is full: requests would be refused whatever they carry. */
-    public boolean saturated() {
-        return scheduler.saturated();
+    /**
+     * Why any request would be refused now (429 with its Retry-After), or null: too many requests in flight, or the
+     * queue full. Cheap enough for every request before its body is read.
+     */
+    public ServiceException saturated() {
+        int max = config.maxConcurrentRequests();
+        if (live.size() >= max) {
+            // Retry-After 1: which of the requests in flight ends first, and when, is not known here.
+            return new ServiceException(ErrorKind.OVERLOADED, "Model is overloaded: the limit of " + max
+                    + " requests in flight is reached (reranker.max-concurrent-requests); retry later", 1, null);
+        }
+        OverloadedException full = scheduler.saturated();
+        return full == null ? null
+                : new ServiceException(ErrorKind.OVERLOADED, full.getMessage(), full.retryAfterSeconds(), full);
+    }
+
+    /** The scheduler's estimate of the served model's speed, and the work admitted. */
+    public SpeedEstimate speed() {
+        Throughput t = scheduler.throughput();
+        return new SpeedEstimate(t.secondsPerPaddedToken(), t.secondsPerToken(), t.paddingRatio(), t.tokensPerPair(),
+                t.pairsPerSecond(), t.charsPerToken(), t.batches(), t.queuedSeconds(), scheduler.maxQueuedTime());
+    }
+
+    /** Requests accepted and not yet answered. */
+    public int inFlight() {
+        return live.size();
+    }
+
+    /**
+     * Answers every request still unanswered with 503 {@code unhealthy}: the shutdown's last step, so that no accepted
+     * request meets a closed connection. Their queued pairs are dropped.
+     *
+     * @return how many were answered so
+     */
+    public int answerRemaining(String message) {
+        int answered = 0;
+        for (RerankCall call : List.copyOf(live)) {
+            if (call.fail(new ServiceException(ErrorKind.UNHEALTHY, message))) {
+                answered++;
+            }
+        }
+        return answered;
+    }
+
+    /**
+     * The tokens a request will make, guessed from its characters (at the rate recent requests were tokenized),
+     * capped as tokenization will cap them: admission decides on this before paying for the tokenizer.
+     */
+    private long estimateTokens(ServingModel model, RerankQuery request) {
+        double charsPerToken = scheduler.throughput().charsPerToken();
+        int maxLength = model.descriptor().maxLength();
+        int specials = model.tokenizer().specialTokens();
+        RerankOptions options = request.options();
+        int maxChunks = maxChunks(options);
+        long query = Math.min(maxLength, (long) Math.ceil(request.query().length() / charsPerToken));
+        long total = 0;
+        for (String document : request.documents()) {
+            long reach = (long) maxLength * maxChunks;
+            if (options.maxDocTokens() > 0) {
+                reach = Math.min(reach, options.maxDocTokens());
+            }
+            long tokens = Math.min(reach, (long) Math.ceil(document.length() / charsPerToken));
+            long room = Math.max(1, maxLength - specials - Math.min(query, maxLength / 2));
+            long windows = Math.max(1, Math.min(maxChunks, (tokens + room - 1) / room));
+            total += Math.min(windows * maxLength, windows * (query + specials) + tokens);
+        }
+        return total;
+    }
+
+    private ServiceException tooManyPairs(String what) {
+        return new ServiceException(ErrorKind.VALIDATION, "Input validation error: this request makes " + what
+                + ", more than the " + config.maxPairsPerRequest() + " pairs (documents x windows) one request may"
+                + " make (reranker.max-pairs-per-request); send fewer documents or a lower max_chunks_per_doc");
     }
 
     /** What is served now, for /info and health routes. */
@@ -114,12 +196,17 @@ public class Reranker {
         try {
             documents = tokenize(model, request);
             pairs = new ArrayList<>(documents.size());
+            long tokens = 0;
             for (List<DocumentWindow> windows : documents) {
-                windows.forEach(w -> pairs.add(w.pair()));
+                for (DocumentWindow window : windows) {
+                    pairs.add(window.pair());
+                    tokens += window.pair().length();
+                }
             }
-            if (pairs.size() > call.reservation().pairs()) {
-                scheduler.extend(call.reservation(), pairs.size() - call.reservation().pairs());
+            if (pairs.size() > config.maxPairsPerRequest()) {
+                throw tooManyPairs(pairs.size() + " pairs");
             }
+            scheduler.resize(call.reservation(), pairs.size(), tokens);
         } catch (RuntimeException e) {
             call.fail(e);
             return;
@@ -159,8 +246,9 @@ public class Reranker {
                 options.side(), options.maxDocTokens());
         int maxChunks = maxChunks(options);
         EncodedText query = tokenizer.encodeQuery(request.query(), limits);
+        scheduler.observeText(model.runner(), query.charsSeen(), query.length());
         List<String> documents = request.documents();
-        DocumentEncoder encoder = (from, to) -> encodeRange(tokenizer, query, documents, from, to, limits, maxChunks);
+        DocumentEncoder encoder = (from, to) -> encodeRange(model, query, documents, from, to, limits, maxChunks);
         int slices = Math.min(tokenizerThreads, (documents.size() + SLICE - 1) / SLICE);
         if (slices <= 1) {
             return encoder.encode(0, documents.size());
@@ -198,12 +286,17 @@ public class Reranker {
         List<List<DocumentWindow>> encode(int from, int to);
     }
 
-    private List<List<DocumentWindow>> encodeRange(PairTokenizer tokenizer, EncodedText query, List<String> documents,
+    private List<List<DocumentWindow>> encodeRange(ServingModel model, EncodedText query, List<String> documents,
             int from, int to, PairLimits limits, int maxChunks) {
+        PairTokenizer tokenizer = model.tokenizer();
         List<List<DocumentWindow>> encoded = new ArrayList<>(to - from);
         int overlap = config.chunking().overlap();
+        long chars = 0;
+        long tokens = 0;
         for (int i = from; i < to; i++) {
             EncodedText document = tokenizer.encodeDocument(documents.get(i), limits, maxChunks);
+            chars += document.charsSeen();
+            tokens += document.length();
             try {
                 encoded.add(tokenizer.windows(query, document, limits, maxChunks, overlap));
             } catch (InputTooLongException e) {
@@ -212,6 +305,8 @@ public class Reranker {
                         + e.getMessage(), 0, e);
             }
         }
+        // What the next requests' estimates are made with: this tokenizer's characters per token.
+        scheduler.observeText(model.runner(), chars, tokens);
         return encoded;
     }
 

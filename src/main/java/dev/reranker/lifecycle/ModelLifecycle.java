@@ -27,6 +27,7 @@ import dev.reranker.engine.ModelDescriptor;
 import dev.reranker.engine.ModelSlot;
 import dev.reranker.engine.ModelState;
 import dev.reranker.engine.ModelStatus;
+import dev.reranker.engine.Reranker;
 import dev.reranker.engine.ServiceException;
 import dev.reranker.engine.ServiceState;
 import dev.reranker.engine.ServingModel;
@@ -52,6 +53,7 @@ class ModelLifecycle implements ModelAdministration {
     private final ModelLoader loader;
     private final ModelSlot slot;
     private final BatchScheduler scheduler;
+    private final Reranker reranker;
     private final LifecycleMetrics metrics;
     private final AtomicReference<LoadedModel> current = new AtomicReference<>();
     private final ReentrantLock administration = new ReentrantLock();
@@ -63,17 +65,20 @@ class ModelLifecycle implements ModelAdministration {
     private volatile boolean loadInProgress;
     private volatile String lastError;
     private volatile boolean stopping;
+    /** System.nanoTime() by which the whole shutdown (drain and model retirement) ends; 0 until it began. */
+    private volatile long shutdownDeadline;
     /** Null where the C library has no malloc_trim. */
     private final NativeHeapTrimmer trimmer;
 
     @Inject
     ModelLifecycle(RerankerConfig config, ModelLoader loader, ModelSlot slot, BatchScheduler scheduler,
-            LifecycleMetrics metrics) {
+            Reranker reranker, LifecycleMetrics metrics) {
         this.config = config;
         this.loader = loader;
         this.trimmer = NativeHeapTrimmer.create();
         this.slot = slot;
         this.scheduler = scheduler;
+        this.reranker = reranker;
         this.metrics = metrics;
     }
 
@@ -81,6 +86,12 @@ class ModelLifecycle implements ModelAdministration {
     @SuppressWarnings("FutureReturnValueIgnored") // periodic tasks that catch nothing; stopped by shutdownNow
     void start() {
         StopSignal.install();
+        Duration needed = config.requestTimeout().plus(config.shutdown().preStopDelay()).plusSeconds(1);
+        if (config.shutdown().drainTimeout().compareTo(needed) < 0) {
+            LOG.warnf("reranker.shutdown.drain-timeout (%s) is shorter than request-timeout + pre-stop-delay + 1 s"
+                    + " (%s): on SIGTERM, requests accepted just before it may be answered 503 instead of finished",
+                    config.shutdown().drainTimeout(), needed);
+        }
         loaderThread.execute(this::loadAtStartup);
         config.idleUnload().ifPresent(idle -> {
             long every = Math.max(100, Math.min(idle.toMillis() / 4, 30_000));
@@ -122,23 +133,28 @@ class ModelLifecycle implements ModelAdministration {
     private void install(ModelFiles from, LoadedModel model) {
         files = from;
         LoadedModel previous = current.getAndSet(model);
-        slot.serve(model.serving());
         ModelDescriptor d = model.serving().descriptor();
+        // A new model (or the same one reloaded, on another precision or after idling) has its own speed.
+        scheduler.calibrate(model.serving().runner(), d.warmUpSecondsPerToken());
+        slot.serve(model.serving());
         metrics.modelLoaded(d.loadMillis());
         LOG.infof("Model %s ready on %s in %d ms (%s, precision %s, max-length %d, truncation %s)", d.name(),
                 d.device(), d.loadMillis(), d.onnxFile(), d.precision(), d.maxLength(),
                 config.truncation().name().toLowerCase(Locale.ROOT));
         if (previous != null) {
-            retireAndClose(previous, "replaced");
+            retireAndClose(previous, "replaced", System.nanoTime() + drainNanos());
         }
     }
 
-    /** Waits for the requests still using {@code model}, then closes every native object it holds. */
-    private void retireAndClose(LoadedModel model, String why) {
+    /**
+     * Waits until {@code deadline} (System.nanoTime()) for the requests still using {@code model}, then closes every
+     * native object it holds.
+     */
+    private void retireAndClose(LoadedModel model, String why, long deadline) {
         String name = model.serving().descriptor().name();
         boolean drained;
         try {
-            drained = model.serving().inFlight().retire(drainNanos());
+            drained = model.serving().inFlight().retire(Math.max(0, deadline - System.nanoTime()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             drained = false;
@@ -229,8 +245,9 @@ class ModelLifecycle implements ModelAdministration {
         try {
             LoadedModel model = current.getAndSet(null);
             slot.unload(ServiceState.DRAINING);
+            scheduler.forgetThroughput();
             if (model != null) {
-                retireAndClose(model, "unloaded on request");
+                retireAndClose(model, "unloaded on request", System.nanoTime() + drainNanos());
             }
             slot.unload(ServiceState.UNLOADED);
             return status();
@@ -251,7 +268,8 @@ class ModelLifecycle implements ModelAdministration {
         try {
             if (current.compareAndSet(model, null)) {
                 slot.idle(this::reloadAfterIdle);
-                retireAndClose(model, "idle for " + idle);
+                scheduler.forgetThroughput();
+                retireAndClose(model, "idle for " + idle, System.nanoTime() + drainNanos());
             }
         } finally {
             administration.unlock();
@@ -281,7 +299,7 @@ class ModelLifecycle implements ModelAdministration {
      */
     void onShutdownSignal(@Observes ShutdownDelayInitiatedEvent event) {
         stopping = true;
-        long deadline = System.nanoTime() + drainNanos();
+        long deadline = shutdownDeadline();
         StopSignal.Cause cause = StopSignal.cause();
         Duration preStop = preStopDelay(cause, StopSignal.recorded());
         readinessDown();
@@ -293,16 +311,9 @@ class ModelLifecycle implements ModelAdministration {
                 }, preStop.toMillis(), scheduler.admittedPairs());
         sleep(Math.min(preStop.toNanos(), deadline - System.nanoTime()));
         refuseNewRequests();
-        boolean drained = scheduler.drain(deadline - System.nanoTime());
-        LoadedModel model = current.get();
-        if (model != null) {
-            try {
-                drained &= model.serving().inFlight().retire(Math.max(0, deadline - System.nanoTime()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        LOG.infof(drained ? "Every accepted request was answered" : "Drain timeout reached with requests unanswered");
+        boolean drained = finishAccepted(deadline);
+        LOG.infof(drained ? "Every accepted request was answered"
+                : "Drain timeout reached: the requests still unanswered were answered 503");
     }
 
     /** How long a stop for {@code cause} keeps taking requests, given the model's state now. */
@@ -312,6 +323,40 @@ class ModelLifecycle implements ModelAdministration {
         return StopSignal.platformMayStillRoute(cause, recorded, serving) ? config.shutdown().preStopDelay()
                 : Duration.ZERO;
     }
+
+    /**
+     * The one deadline of the whole shutdown, fixed when it begins (SIGTERM, or the application stopping without
+     * one): the drain, the answers to what is left, and the model's retirement all fit in one drain-timeout.
+     */
+    private synchronized long shutdownDeadline() {
+        if (shutdownDeadline == 0) {
+            shutdownDeadline = System.nanoTime() + drainNanos();
+            // Requests taken from now on must be computed before the drain ends, not merely within their timeout.
+            scheduler.closesAt(shutdownDeadline);
+        }
+        return shutdownDeadline;
+    }
+
+    /**
+     * Lets the queue finish until a little before {@code deadline}; then every request still unanswered gets 503
+     * {@code unhealthy} (its queued pairs are dropped), so that the HTTP server writes an answer to each before it
+     * closes. The margin leaves the running batch and the answers' writing their time.
+     *
+     * @return true when everything accepted was answered with its scores
+     */
+    private boolean finishAccepted(long deadline) {
+        long margin = Math.min(ANSWER_MARGIN_NANOS, drainNanos() / 10);
+        boolean drained = scheduler.drain(Math.max(0, deadline - margin - System.nanoTime()));
+        int answered = reranker.answerRemaining("The service is shutting down: this request was not finished within"
+                + " reranker.shutdown.drain-timeout; retry on another instance");
+        if (answered > 0) {
+            LOG.warnf("Shutting down: %d accepted requests were not finished in time and were answered 503", answered);
+        }
+        return drained && answered == 0;
+    }
+
+    /** Time kept at the end of the drain to answer what is left and retire the model. */
+    private static final long ANSWER_MARGIN_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** The first phase of a drain: readiness DOWN, requests still taken while the platform stops routing. */
     void readinessDown() {
@@ -330,13 +375,15 @@ class ModelLifecycle implements ModelAdministration {
             readinessDown();
         }
         refuseNewRequests();
-        scheduler.drain(drainNanos());
+        // The same deadline as the drain that began at SIGTERM, if one did: never a fresh drain-timeout.
+        long deadline = shutdownDeadline();
+        finishAccepted(deadline);
         housekeeping.shutdownNow();
         loaderThread.shutdownNow();
         LoadedModel model = current.getAndSet(null);
         slot.unload(ServiceState.UNLOADED);
         if (model != null) {
-            retireAndClose(model, "shutdown");
+            retireAndClose(model, "shutdown", deadline);
         }
         OrtEnvironmentRelease.releaseNow();
     }

@@ -15,9 +15,15 @@ class SchedulerProducer {
     @Produces
     @Singleton
     BatchScheduler scheduler(RerankerConfig config, MeterRegistry registry) {
+        return new BatchScheduler(settings(config), registry);
+    }
+
+    /** The scheduler's limits; max-queued-time defaults to 80 % of the request timeout. */
+    static SchedulerSettings settings(RerankerConfig config) {
         RerankerConfig.Batch batch = config.batch();
-        return new BatchScheduler(new SchedulerSettings(batch.maxTokens(), batch.maxPairs(), batch.maxWait().toNanos(),
-                batch.workers(), batch.maxQueuedPairs()), registry);
+        long maxQueued = batch.maxQueuedTime().orElse(config.requestTimeout().multipliedBy(4).dividedBy(5)).toNanos();
+        return new SchedulerSettings(batch.maxTokens(), batch.maxPairs(), batch.maxWait().toNanos(), batch.workers(),
+                batch.maxQueuedPairs(), maxQueued);
     }
 
     void close(@Disposes BatchScheduler scheduler) {

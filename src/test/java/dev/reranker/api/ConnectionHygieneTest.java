@@ -30,7 +30,7 @@ import io.restassured.RestAssured;
 /**
  * Connections that never finish a request: they are closed after quarkus.http.idle-timeout, and while a thousand of
  * them are open the probes and the scoring routes still answer at once. The application here runs with a 2 s idle
- * timeout so that the test does not wait 75 s; the shipped settings are checked against each other below.
+ * timeout so that the test does not wait 120 s; the shipped settings are checked against each other below.
  */
 @QuarkusTest
 @TestProfile(ConnectionHygieneTest.ShortIdleTimeout.class)

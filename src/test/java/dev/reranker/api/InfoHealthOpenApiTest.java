@@ -3,6 +3,7 @@ package dev.reranker.api;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,7 +38,14 @@ class InfoHealthOpenApiTest {
                 .body("auto_truncate", equalTo(true)).body("batch.max_tokens", equalTo(1024))
                 .body("batch.workers", equalTo(1)).body("version", equalTo("0.1.0-SNAPSHOT"))
                 .body("model_type", hasKey("reranker")).body("load_time_ms", greaterThan(-1))
-                .body("$", not(hasKey("model_path"))).body("$", not(hasKey("onnx_file")));
+                .body("$", not(hasKey("model_path"))).body("$", not(hasKey("onnx_file")))
+                // TEI's meaning: requests in flight, not pairs.
+                .body("max_concurrent_requests", equalTo(512)).body("max_pairs_per_request", equalTo(2000))
+                .body("batch.max_queued_pairs", equalTo(4096))
+                .body("batch.max_queued_time_ms", equalTo(60_000)).body("batch.request_timeout_ms", equalTo(75_000))
+                // Seeded by the warm-up before the model was served.
+                .body("throughput.seconds_per_padded_token", greaterThan(0f))
+                .body("throughput.queued_seconds", greaterThanOrEqualTo(0f));
         // Where the model lies on disk is for the admin view only.
         org.junit.jupiter.api.Assertions.assertFalse(given().get("/info").asString().contains("embedded demo model"));
     }

@@ -3,6 +3,7 @@ package dev.reranker.batch;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -213,12 +214,12 @@ class BatchSchedulerTest {
         runner.gate.countDown();
         held.result().get(5, TimeUnit.SECONDS);
         assertEquals(0, scheduler.admittedPairs());
-        // A request larger than the whole limit is still taken when the queue is empty.
-        List<EncodedPair> many = new ArrayList<>();
-        for (int i = 0; i < 25; i++) {
-            many.add(pair(i, 4));
-        }
-        submit(runner, many).result().get(5, TimeUnit.SECONDS);
+        // A request larger than the whole limit is refused even when the queue is empty: it is a memory bound, and
+        // one request must not take all of it (it was once taken alone and held everyone else off).
+        RequestTooLargeException tooLarge = assertThrows(RequestTooLargeException.class, () -> scheduler.admit(25));
+        assertTrue(tooLarge.getMessage().contains("reranker.batch.max-queued-pairs"), tooLarge.getMessage());
+        assertEquals(0, scheduler.admittedPairs());
+        submit(runner, List.of(pair(1, 4))).result().get(5, TimeUnit.SECONDS);
     }
 
     @Test
@@ -231,7 +232,7 @@ class BatchSchedulerTest {
         ScoringJob cancelled = submit(runner, List.of(pair(66, 4), pair(67, 4)));
         ScoringJob kept = submit(runner, List.of(pair(70, 4)));
         assertEquals(3, scheduler.queuedPairs());
-        cancelled.cancel();
+        cancelled.cancel(DropReason.DISCONNECTED);
         assertEquals(1, scheduler.queuedPairs());
         assertThrows(CancellationException.class, () -> cancelled.result().join());
         runner.gate.countDown();
@@ -274,6 +275,6 @@ class BatchSchedulerTest {
         assertArrayEquals(new float[] { 1, 2, 3 }, accepted.result().getNow(null));
         assertThrows(SchedulerClosedException.class, () -> scheduler.admit(1));
         // Closed is not full: the HTTP layer must answer "shutting down" (503), not "retry later" (429).
-        assertFalse(scheduler.saturated());
+        assertNull(scheduler.saturated());
     }
 }

@@ -215,7 +215,12 @@ class DeploymentManifestsTest {
             for (JsonNode container : ourContainers(m)) {
                 Duration drain = duration(setting(container, "reranker.shutdown.drain-timeout"));
                 Duration preStop = duration(setting(container, "reranker.shutdown.pre-stop-delay"));
+                Duration request = duration(setting(container, "reranker.request-timeout"));
                 assertTrue(preStop.compareTo(drain) < 0, m + ": the pre-stop delay must leave time to drain");
+                // Every request accepted before SIGTERM (or during the pre-stop delay) ends on its own timeout before
+                // the drain does, with a second left to answer what the estimate got wrong.
+                assertTrue(drain.compareTo(request.plus(preStop).plusSeconds(1)) >= 0, m + ": drain-timeout " + drain
+                        + " < request-timeout " + request + " + pre-stop-delay " + preStop + " + 1 s");
                 Duration needed = drain.plus(httpShutdown);
                 assertTrue(grace > needed.toSeconds(),
                         m + ": grace period " + grace + " s does not exceed drain-timeout "
@@ -247,8 +252,59 @@ class DeploymentManifestsTest {
                 + ": the pod would answer 429 to requests Knative admitted");
         assertTrue(target > 0 && target <= concurrency, "the soft target must lie below the hard limit");
         assertTrue(batchPairs <= queued, "a batch must fit the queue");
+        int maxConcurrent = Integer.parseInt(setting(container, "reranker.max-concurrent-requests"));
+        assertTrue(concurrency <= maxConcurrent, "containerConcurrency " + concurrency
+                + " exceeds reranker.max-concurrent-requests " + maxConcurrent + ": the pod would answer 429");
+        Duration request = duration(setting(container, "reranker.request-timeout"));
+        long timeoutSeconds = template.path("spec").path("timeoutSeconds").asLong(300);
+        assertTrue(timeoutSeconds >= request.toSeconds(), "Knative's timeoutSeconds " + timeoutSeconds
+                + " would cut requests the service still computes (request-timeout " + request + ")");
+        int perRequestPairs = Integer.parseInt(setting(container, "reranker.max-pairs-per-request"));
+        assertTrue(Math.min(perRequest, perRequestPairs) <= queued, "one request's pairs must fit the queue");
         assertFalse(container.path("resources").path("limits").path("nvidia.com/gpu").isMissingNode(),
                 "the Knative service asks for a GPU");
+    }
+
+    /**
+     * Pairs per second of the full-size bge-reranker-v2-m3 in fp32, per CPU core, pairs of 40 words: measured with
+     * bench/admission.py on 2 cores (docs/sizing.md). What the CPU Deployment's numbers are derived from.
+     */
+    private static final double FULL_SIZE_FP32_PAIRS_PER_CORE_SECOND = 0.75;
+
+    @Test
+    void theCpuDeploymentIsSizedByMeasuredThroughput() {
+        Manifest cpu = manifests.stream().filter(m -> m.kind().equals("Deployment")).findFirst().orElseThrow();
+        JsonNode container = ourContainers(cpu).get(0);
+        double cores = Double.parseDouble(container.path("resources").path("requests").path("cpu").asText());
+        Duration request = duration(setting(container, "reranker.request-timeout"));
+        Duration maxQueuedTime = container.path("env").findValues("name").stream()
+                .anyMatch(n -> n.asText().equals("RERANKER_BATCH_MAX_QUEUED_TIME"))
+                        ? duration(setting(container, "reranker.batch.max-queued-time"))
+                        : request.multipliedBy(4).dividedBy(5);
+        // What admission by time can ever let in on this pod: the pair bound is for memory, within a few times that.
+        double admissible = maxQueuedTime.toMillis() / 1000.0 * cores * FULL_SIZE_FP32_PAIRS_PER_CORE_SECOND;
+        int queued = Integer.parseInt(setting(container, "reranker.batch.max-queued-pairs"));
+        int perRequest = Integer.parseInt(setting(container, "reranker.max-pairs-per-request"));
+        assertTrue(queued >= admissible && queued <= 4 * admissible, "max-queued-pairs " + queued
+                + " is not a memory bound near the " + Math.round(admissible) + " pairs admission by time can take");
+        assertTrue(perRequest <= queued, "one request's pairs must fit the queue");
+        assertTrue(perRequest / (cores * FULL_SIZE_FP32_PAIRS_PER_CORE_SECOND) <= 1.5 * maxQueuedTime.toSeconds(),
+                "max-pairs-per-request " + perRequest + " is far more work than a request may queue");
+        Duration trim = duration(setting(container, "reranker.memory.trim-interval"));
+        assertTrue(trim.compareTo(request) >= 0, "trim at most once per longest request");
+        // The HPA scales on seconds of queued work, well before admission refuses.
+        Manifest hpa = manifests.stream().filter(m -> m.kind().equals("HorizontalPodAutoscaler")).findFirst()
+                .orElseThrow();
+        boolean onSeconds = false;
+        for (JsonNode metric : hpa.doc().path("spec").path("metrics")) {
+            if (metric.path("pods").path("metric").path("name").asText().equals("reranker_queue_seconds")) {
+                double target = metric.path("pods").path("target").path("averageValue").asDouble();
+                assertTrue(target > 0 && target <= maxQueuedTime.toSeconds() / 2.0, "HPA target " + target
+                        + " s must be well below max-queued-time " + maxQueuedTime);
+                onSeconds = true;
+            }
+        }
+        assertTrue(onSeconds, "the HPA scales on reranker_queue_seconds");
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -92,6 +93,26 @@ class AdminLifecycleTest {
     @Test
     void deviceAutoFallsBackToCpu() {
         given().get("/info").then().body("device", equalTo("cpu"));
+    }
+
+    @Test
+    void theThroughputEstimateStartsOverWithEveryModel() {
+        for (int i = 0; i < 5; i++) {
+            assertEquals(200, rerank());
+        }
+        given().get("/info").then().body("throughput.batches_measured", greaterThan(0))
+                .body("throughput.pairs_per_second", greaterThan(0f));
+        // Unloaded: nothing is known of the next model's speed.
+        admin().post("/admin/model/unload").then().statusCode(200);
+        given().get("/info").then().body("throughput.batches_measured", equalTo(0))
+                .body("throughput.seconds_per_token", nullValue());
+        // Loaded (again, or another one): its own warm-up is the estimate until its batches move it.
+        admin().post("/admin/model/load").then().statusCode(200);
+        given().get("/info").then().body("throughput.batches_measured", equalTo(0))
+                .body("throughput.seconds_per_padded_token", greaterThan(0f))
+                .body("throughput.tokens_per_pair", nullValue());
+        assertEquals(200, rerank());
+        given().get("/info").then().body("throughput.batches_measured", equalTo(1));
     }
 
     @Test

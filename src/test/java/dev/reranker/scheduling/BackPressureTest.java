@@ -82,6 +82,57 @@ class BackPressureTest {
     }
 
     @Test
+    void requestsBeyondMaxConcurrentRequestsAre429BeforeTheirBodyIsRead() throws Exception {
+        try (RunnerSwap swap = new RunnerSwap().hold()) {
+            List<CompletableFuture<Integer>> held = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                held.add(CompletableFuture.supplyAsync(() -> rerank(1).statusCode()));
+            }
+            Poll.until("three requests are admitted", () -> scheduler.admittedPairs() == 3);
+            // Not even valid JSON: refused before the body is read.
+            given().contentType(ContentType.JSON).auth().oauth2(SmallQueueWithKeysProfile.KEY).body("{not json")
+                    .post("/rerank").then().statusCode(429).header("Retry-After", "1")
+                    .body("error", containsString("3 requests in flight"));
+            swap.open();
+            for (CompletableFuture<Integer> request : held) {
+                assertEquals(200, request.get(10, TimeUnit.SECONDS));
+            }
+        }
+        rerank(1).then().statusCode(200);
+    }
+
+    @Test
+    void theWorkOneRequestMayMakeIsBoundedAndRefusedAtOnceInEachApisWords() {
+        // More documents than max-pairs-per-request (10): refused before tokenizing, even with the queue empty.
+        rerank(11).then().statusCode(422).body("error_type", equalTo("validation"))
+                .body("error", containsString("reranker.max-pairs-per-request"));
+        given().contentType(ContentType.JSON).auth().oauth2(SmallQueueWithKeysProfile.KEY)
+                .body(Map.of("query", "q", "documents", Collections.nCopies(11, "a"))).post("/v1/rerank").then()
+                .statusCode(400).body("message", containsString("reranker.max-pairs-per-request"));
+        // A max_chunks_per_doc beyond reranker.chunking.max-chunks-limit (5): refused at once, in the API's words.
+        given().contentType(ContentType.JSON).auth().oauth2(SmallQueueWithKeysProfile.KEY)
+                .body(Map.of("query", "q", "texts", List.of("a"), "max_chunks_per_doc", 100_000)).post("/rerank")
+                .then().statusCode(422).body("error_type", equalTo("validation"))
+                .body("error", equalTo("`max_chunks_per_doc` must be at most 5, got 100000"));
+        given().contentType(ContentType.JSON).auth().oauth2(SmallQueueWithKeysProfile.KEY)
+                .body(Map.of("query", "q", "documents", List.of("a"), "max_chunks_per_doc", 100_000))
+                .post("/v1/rerank").then().statusCode(400)
+                .body("message", equalTo("`max_chunks_per_doc` must be at most 5, got 100000"));
+        // Three documents that split into five windows each: 15 pairs, found when tokenized, refused then.
+        String longText = "redistribution of modified copies under the same license ".repeat(400);
+        long start = System.nanoTime();
+        given().contentType(ContentType.JSON).auth().oauth2(SmallQueueWithKeysProfile.KEY)
+                .body(Map.of("query", "q", "texts", List.of(longText, longText, longText), "max_chunks_per_doc", 5))
+                .post("/rerank").then().statusCode(422).body("error", containsString("15 pairs"));
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(1), "refused without waiting");
+        // Within the bounds, the same request is served.
+        given().contentType(ContentType.JSON).auth().oauth2(SmallQueueWithKeysProfile.KEY)
+                .body(Map.of("query", "q", "texts", List.of(longText), "max_chunks_per_doc", 5)).post("/rerank")
+                .then().statusCode(200);
+        assertEquals(0, scheduler.admittedPairs());
+    }
+
+    @Test
     void aRequestWaitingPastTheTimeoutGets503AndLeavesTheQueue() throws Exception {
         try (RunnerSwap swap = new RunnerSwap().hold()) {
             long start = System.nanoTime();
@@ -96,8 +147,17 @@ class BackPressureTest {
         rerank(1).then().statusCode(200);
     }
 
+    /** reranker_pairs_dropped_total for {@code reason}. */
+    private static double dropped(String reason) {
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("reranker_pairs_dropped_total\\{reason=\"" + reason + "\"\\} (\\S+)")
+                .matcher(given().get("/q/metrics").asString());
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
+    }
+
     @Test
     void aCancelledRequestsPairsAreNotComputed() throws Exception {
+        double disconnectedBefore = dropped("disconnected");
         try (RunnerSwap swap = new RunnerSwap().hold()) {
             CompletableFuture<Integer> first = CompletableFuture.supplyAsync(() -> rerank(2).statusCode());
             Poll.until("the first batch holds the worker", () -> swap.entered.getCount() == 0);
@@ -117,6 +177,8 @@ class BackPressureTest {
             assertEquals(200, first.get(10, TimeUnit.SECONDS));
             Poll.until("its capacity is given back", () -> scheduler.admittedPairs() == 0);
             assertEquals(2, swap.pairsComputed.get(), "only the first request's pairs were computed");
+            Poll.until("they are counted as dropped for a disconnected client",
+                    () -> dropped("disconnected") == disconnectedBefore + 5);
         }
     }
 }

@@ -121,7 +121,11 @@ class ConcurrentRequestsTest {
         for (String name : List.of("reranker_queue_pairs", "reranker_queue_requests", "reranker_admitted_pairs",
                 "reranker_batch_pairs_count", "reranker_batch_tokens_sum", "reranker_batch_padding_ratio_count",
                 "reranker_tokens_padded_total", "reranker_tokens_real_total", "reranker_queue_wait_seconds_count",
-                "reranker_inference_seconds_bucket", "reranker_pairs_scored_total", "reranker_pairs_dropped_total")) {
+                "reranker_inference_seconds_bucket", "reranker_pairs_scored_total",
+                "reranker_pairs_dropped_total{reason=\"timeout\"}",
+                "reranker_pairs_dropped_total{reason=\"disconnected\"}",
+                "reranker_queue_seconds", "reranker_throughput_seconds_per_token",
+                "reranker_throughput_pairs_per_second")) {
             assertTrue(metrics.contains(name), name + " in /q/metrics");
         }
         given().get("/q/metrics").then().body(containsString("http_server_requests_seconds_count{method=\"POST\""))
