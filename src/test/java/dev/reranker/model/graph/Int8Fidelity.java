@@ -11,19 +11,16 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.reranker.config.Device;
 import dev.reranker.config.Truncation;
 import dev.reranker.config.TruncationSide;
 import dev.reranker.infer.OnnxScorer;
 import dev.reranker.infer.SessionFactory;
-import dev.reranker.infer.SessionSettings;
 import dev.reranker.model.ModelConfig;
 import dev.reranker.support.Reference;
 import dev.reranker.tokenize.EncodedPair;
@@ -92,7 +89,7 @@ public final class Int8Fidelity {
 
     private static void print(Path work, List<String> schemes) throws IOException {
         for (String model : MODELS) {
-            Path dir = copy(Reference.modelDir(model), work.resolve(model));
+            Path dir = SafetensorsParityTest.copy(Reference.modelDir(model), work.resolve(model));
             for (String scheme : schemes) {
                 Int8Weights.Scheme s = Int8Weights.Scheme.parse(scheme);
                 System.out.printf("%-8s %-15s reference pairs  %s%n", model, s.label(),
@@ -115,8 +112,8 @@ public final class Int8Fidelity {
 
     /** Scores {@code queries} with both graphs, each query's documents in one batch. */
     static Figures compare(Path fp32, Path int8, int pad, List<Query> queries) {
-        try (OnnxScorer a = SessionFactory.open(fp32, settings(), pad);
-                OnnxScorer b = SessionFactory.open(int8, settings(), pad)) {
+        try (OnnxScorer a = SessionFactory.open(fp32, SafetensorsParityTest.settings(), pad);
+                OnnxScorer b = SessionFactory.open(int8, SafetensorsParityTest.settings(), pad)) {
             List<float[]> reference = new ArrayList<>();
             List<float[]> quantized = new ArrayList<>();
             for (Query q : queries) {
@@ -253,20 +250,5 @@ public final class Int8Fidelity {
             types.add(pair.typeIds());
         }
         return new Query(ids, types);
-    }
-
-    static SessionSettings settings() {
-        return new SessionSettings(Device.CPU, 1, true, false, 0, OptionalLong.empty(), "kSameAsRequested",
-                "HEURISTIC", true, false);
-    }
-
-    static Path copy(Path from, Path to) throws IOException {
-        Files.createDirectories(to);
-        try (Stream<Path> files = Files.list(from)) {
-            for (Path f : files.toList()) {
-                Files.copy(f, to.resolve(f.getFileName()));
-            }
-        }
-        return to;
     }
 }

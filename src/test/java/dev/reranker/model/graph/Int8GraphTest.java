@@ -53,7 +53,7 @@ class Int8GraphTest {
     @ParameterizedTest
     @ValueSource(strings = { "st-xlmr", "st-bert" })
     void int8ScoresStayWithinTheMeasuredDistanceOfFloat32(String model) throws IOException {
-        Path dir = Int8Fidelity.copy(Reference.modelDir(model), work.resolve(model));
+        Path dir = SafetensorsParityTest.copy(Reference.modelDir(model), work.resolve(model));
         ModelFiles fp32 = ModelLocator.local(dir, Optional.empty(), Optional.empty(), ModelFormat.AUTO,
                 work.resolve("cache"), Precision.FP32);
         ModelFiles int8 = ModelLocator.local(dir, Optional.empty(), Optional.empty(), ModelFormat.AUTO,
@@ -79,7 +79,7 @@ class Int8GraphTest {
 
     @Test
     void everyEncoderLinearLayerIsQuantizedAndTheHeadIsNot() throws IOException {
-        Path dir = Int8Fidelity.copy(Reference.modelDir("st-bert"), work.resolve("st-bert"));
+        Path dir = SafetensorsParityTest.copy(Reference.modelDir("st-bert"), work.resolve("st-bert"));
         PreparedGraph graph = SafetensorsGraph.prepare(dir, "reranker-graph", work.resolve("cache"), Precision.INT8);
         String proto = new String(Files.readAllBytes(graph.graph()), StandardCharsets.ISO_8859_1);
         // 2 layers x (query, key, value, attention output, intermediate, output).
@@ -99,7 +99,7 @@ class Int8GraphTest {
 
     @Test
     void theInt8GraphIsCachedBesideTheFloat32OneAndRebuiltWhenCorruptOrStale() throws IOException {
-        Path dir = Int8Fidelity.copy(Reference.modelDir("st-xlmr"), work.resolve("st-xlmr"));
+        Path dir = SafetensorsParityTest.copy(Reference.modelDir("st-xlmr"), work.resolve("st-xlmr"));
         Path cache = work.resolve("cache");
         assertTrue(SafetensorsGraph.prepare(dir, "reranker-graph", cache, Precision.INT8).built());
         assertTrue(SafetensorsGraph.prepare(dir, "reranker-graph", cache, Precision.FP32).built());
