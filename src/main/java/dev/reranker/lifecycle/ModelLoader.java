@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
@@ -47,6 +48,8 @@ class ModelLoader {
     private static final int SEED_MAX_PAIRS = 8;
     /** About how long one timed warm-up run should take. */
     private static final double SEED_SECONDS = 0.1;
+    /** Timed warm-up runs that took this long in all are enough: a longer run varies less. */
+    private static final double SEED_ENOUGH_SECONDS = 0.4;
 
     private final RerankerConfig config;
 
@@ -115,8 +118,10 @@ class ModelLoader {
         OnnxScorer scorer;
         try {
             OptionalInt pad = modelConfig.padTokenId();
+            long opening = System.nanoTime();
             scorer = SessionFactory.open(files.onnxFile(), sessionSettings(),
                     pad.isPresent() ? pad.getAsInt() : tokenizer.padTokenId().orElse(0));
+            LOG.debugf("Session for %s opened in %d ms", files.onnxFile(), (System.nanoTime() - opening) / 1_000_000);
         } catch (RuntimeException e) {
             tokenizer.close();
             throw e;
@@ -196,14 +201,23 @@ class ModelLoader {
             int count = (int) Math.max(1, Math.min(SEED_MAX_PAIRS,
                     SEED_SECONDS / Math.max(1e-9, firstPerToken * seed.length())));
             List<EncodedPair> batch = java.util.Collections.nCopies(count, seed);
-            // The fastest of three: single short runs right after loading vary by half (pages still faulting in, a
-            // neighbour's burst), and an estimate that starts too slow refuses the first wave of requests.
+            // The fastest of up to three: single short runs right after loading vary by half (pages still faulting
+            // in, a neighbour's burst), and an estimate that starts too slow refuses the first wave of requests. A
+            // large model's single 128-token pair already takes over half a second (bge-reranker-v2-m3 on 2 cores):
+            // runs that long vary little, and two more would delay readiness by over a second.
             double best = Double.MAX_VALUE;
-            for (int run = 0; run < 3; run++) {
+            double spent = 0;
+            StringBuilder runs = new StringBuilder();
+            for (int run = 0; run < 3 && spent < SEED_ENOUGH_SECONDS; run++) {
                 start = System.nanoTime();
                 check(files, runner.run(batch));
-                best = Math.min(best, (System.nanoTime() - start) / 1e9);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                best = Math.min(best, seconds);
+                spent += seconds;
+                runs.append(String.format(Locale.ROOT, " %.3f", seconds));
             }
+            LOG.debugf("Warm-up: first inference %.3f s; timed runs of %d x %d tokens:%s s", firstPerToken * 2.0
+                    * pair.length(), count, seed.length(), runs);
             return best / ((double) count * seed.length());
         } catch (ModelLoadException e) {
             throw e;
