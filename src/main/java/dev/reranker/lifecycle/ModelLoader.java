@@ -48,8 +48,6 @@ class ModelLoader {
     private static final int SEED_MAX_PAIRS = 8;
     /** About how long one timed warm-up run should take. */
     private static final double SEED_SECONDS = 0.1;
-    /** Timed warm-up runs that took this long in all are enough: a longer run varies less. */
-    private static final double SEED_ENOUGH_SECONDS = 0.4;
 
     private final RerankerConfig config;
 
@@ -201,19 +199,17 @@ class ModelLoader {
             int count = (int) Math.max(1, Math.min(SEED_MAX_PAIRS,
                     SEED_SECONDS / Math.max(1e-9, firstPerToken * seed.length())));
             List<EncodedPair> batch = java.util.Collections.nCopies(count, seed);
-            // The fastest of up to three: single short runs right after loading vary by half (pages still faulting
-            // in, a neighbour's burst), and an estimate that starts too slow refuses the first wave of requests. A
-            // large model's single 128-token pair already takes over half a second (bge-reranker-v2-m3 on 2 cores):
-            // runs that long vary little, and two more would delay readiness by over a second.
+            // The fastest of three: single short runs right after loading vary by half (pages still faulting in, a
+            // neighbour's burst), and an estimate that starts too slow refuses the first wave of requests: at full
+            // size on 2 cores the faster of the first two 128-token runs took 1.5x the steady time, and 8 users'
+            // first wave saw a 429 (docs/sizing.md). The debug log shows each run.
             double best = Double.MAX_VALUE;
-            double spent = 0;
             StringBuilder runs = new StringBuilder();
-            for (int run = 0; run < 3 && spent < SEED_ENOUGH_SECONDS; run++) {
+            for (int run = 0; run < 3; run++) {
                 start = System.nanoTime();
                 check(files, runner.run(batch));
                 double seconds = (System.nanoTime() - start) / 1e9;
                 best = Math.min(best, seconds);
-                spent += seconds;
                 runs.append(String.format(Locale.ROOT, " %.3f", seconds));
             }
             LOG.debugf("Warm-up: first inference %.3f s; timed runs of %d x %d tokens:%s s", firstPerToken * 2.0
