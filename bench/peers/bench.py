@@ -300,8 +300,11 @@ def make_target(args, name, model_name, model_dir, port, service_dir):
         # No peer gives up on a request; the service's default 30 s request timeout would turn the
         # longer queues of the full-size model (C=8 x 20 pairs at ~3 pairs/s is ~50 s of work) into
         # 503s and wasted work, so it waits as long as the load generator does (--service-env overrides).
+        # The connection's idle timeout (120 s by default, above the default request timeout) must outlast the
+        # longest wait too, or Vert.x closes the connection of a request still queued.
         env = dict(service_env(args, base_env), RERANKER_MODEL_PATH=service_dir, QUARKUS_HTTP_PORT=str(port),
-                   RERANKER_SHUTDOWN_PRE_STOP_DELAY="0s", RERANKER_REQUEST_TIMEOUT="900s")
+                   RERANKER_SHUTDOWN_PRE_STOP_DELAY="0s", RERANKER_REQUEST_TIMEOUT="900s",
+                   QUARKUS_HTTP_IDLE_TIMEOUT="960s")
         for kv in args.service_env:
             k, _, v = kv.partition("=")
             env[k] = v
@@ -577,7 +580,7 @@ examples:
     p.add_argument("--service-env", action="append", default=[], metavar="K=V",
                    help="extra environment for the service (repeatable), e.g. RERANKER_BATCH_MAX_TOKENS=2048; "
                         "the service runs with its defaults except RERANKER_REQUEST_TIMEOUT=900s (the load "
-                        "generator's own timeout: no peer gives up on a request)")
+                        "generator's own timeout: no peer gives up on a request) and QUARKUS_HTTP_IDLE_TIMEOUT=960s")
     p.add_argument("--corpus", default=os.path.join(ROOT, "bench", "corpus.txt"),
                    help="corpus the load generator draws words from (default: bench/corpus.txt)")
     p.add_argument("--seed", type=int, default=1)
