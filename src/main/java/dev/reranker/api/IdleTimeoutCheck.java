@@ -42,9 +42,11 @@ class IdleTimeoutCheck {
         if (idleTimeout.isZero() || idleTimeout.compareTo(requestTimeout.plus(MARGIN)) >= 0) {
             return Optional.empty();
         }
-        return Optional.of(String.format("quarkus.http.idle-timeout (%s) is not above reranker.request-timeout (%s) + %d s:"
-                + " a request still waiting in the queue when its connection has been silent that long is cut without"
-                + " an answer; set QUARKUS_HTTP_IDLE_TIMEOUT above the request timeout", idleTimeout, requestTimeout,
+        return Optional.of(String.format(
+                "quarkus.http.idle-timeout (%s) is not above reranker.request-timeout (%s) + %d s:"
+                        + " a request still waiting in the queue when its connection has been silent that long is cut without"
+                        + " an answer; set QUARKUS_HTTP_IDLE_TIMEOUT above the request timeout",
+                idleTimeout, requestTimeout,
                 MARGIN.toSeconds()));
     }
 }
