@@ -9,6 +9,7 @@ import os
 import platform
 import re
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -278,7 +279,19 @@ def writable_copy(onnx_dir):
 
 
 def service_argv(args):
+    if args.service_launch == "image":
+        return [os.path.join(args.service_image, "bin", "run.sh")]
     return ["java", *shlex.split(args.service_java_opts), "-jar", args.jar]
+
+
+def service_env(args, base):
+    """The service's environment: with --service-launch image, the container image's (Dockerfile.jvm)."""
+    if args.service_launch != "image":
+        return dict(base)
+    app = args.service_image
+    return dict(base, APP_HOME=app, PATH=os.path.join(args.jdk25, "bin") + os.pathsep + base.get("PATH", ""),
+                DJL_CACHE_DIR=os.path.join(app, "native", "djl"), MALLOC_ARENA_MAX="2",
+                JAVA_OPTS_APPEND=args.service_java_opts)
 
 
 def make_target(args, name, model_name, model_dir, port, service_dir):
@@ -287,8 +300,11 @@ def make_target(args, name, model_name, model_dir, port, service_dir):
         # No peer gives up on a request; the service's default 30 s request timeout would turn the
         # longer queues of the full-size model (C=8 x 20 pairs at ~3 pairs/s is ~50 s of work) into
         # 503s and wasted work, so it waits as long as the load generator does (--service-env overrides).
-        env = dict(base_env, RERANKER_MODEL_PATH=service_dir, QUARKUS_HTTP_PORT=str(port),
-                   RERANKER_SHUTDOWN_PRE_STOP_DELAY="0s", RERANKER_REQUEST_TIMEOUT="900s")
+        # The connection's idle timeout (120 s by default, above the default request timeout) must outlast the
+        # longest wait too, or Vert.x closes the connection of a request still queued.
+        env = dict(service_env(args, base_env), RERANKER_MODEL_PATH=service_dir, QUARKUS_HTTP_PORT=str(port),
+                   RERANKER_SHUTDOWN_PRE_STOP_DELAY="0s", RERANKER_REQUEST_TIMEOUT="900s",
+                   QUARKUS_HTTP_IDLE_TIMEOUT="960s")
         for kv in args.service_env:
             k, _, v = kv.partition("=")
             env[k] = v
@@ -362,6 +378,8 @@ def bench_target(args, target, port, model_name, out_dir, reference, durations):
             log(f"{model_name} / {name}: scores differ from the service's: its speed is not measured")
             return rec
         for label, c, n, w in args.scenarios:
+            if durations["soak"] > 0 and (c, n, w) == SOAK:
+                continue  # measured by the soak below, over its whole length
             r = run_load(args, target, port, c, n, w, durations["duration"], durations["warmup"],
                          f"{logs}.load.{c}x{n}.txt")
             r.update(scenario=label, concurrency=c, docs=n, words=w, rss_mb_end=round(s.rss(), 1))
@@ -379,7 +397,8 @@ def bench_target(args, target, port, model_name, out_dir, reference, durations):
             c, n, w = SOAK
             log(f"{model_name} / {name}: soak C={c} N={n} W={w} for {durations['soak']} s, RSS every "
                 f"{args.rss_interval} s")
-            p, f = run_load(args, target, port, c, n, w, durations["soak"], 0, f"{logs}.soak.txt", background=True)
+            p, f = run_load(args, target, port, c, n, w, durations["soak"], durations["warmup"], f"{logs}.soak.txt",
+                            background=True)
             t0, samples = time.monotonic(), []
             while p.poll() is None:
                 samples.append((round(time.monotonic() - t0, 1), round(s.rss(), 1)))
@@ -394,6 +413,11 @@ def bench_target(args, target, port, model_name, out_dir, reference, durations):
             r.update(seconds=durations["soak"], interval_s=args.rss_interval, samples=samples, slope_after_s=skip,
                      slope_mb_per_min=slope_mb_per_min(samples, skip))
             rec["soak"] = r
+            for label, *shape in args.scenarios:
+                if tuple(shape) == SOAK:  # the soak is this scenario's measurement
+                    rec["scenarios"].append(dict({k: v for k, v in r.items() if k not in ("samples",)},
+                                                 scenario=label, concurrency=c, docs=n, words=w,
+                                                 rss_mb_end=samples[-1][1], from_soak=True))
             sl = r["slope_mb_per_min"]
             log(f"{model_name} / {name}: soak {r['pairs_per_s']} pairs/s, errors {r['errors']}, RSS "
                 f"{samples[0][1]:.0f} -> {samples[-1][1]:.0f} MB, slope after {skip:.0f} s "
@@ -416,7 +440,7 @@ def service_model_dir(args, model_name, model_dir, port):
     if args.service_model == "export":
         return onnx_export(args, model_name, model_dir), "onnx-export"
     # auto: try the directory as it is; a build that cannot read it exits at startup
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("RERANKER_", "QUARKUS_"))}
+    env = service_env(args, {k: v for k, v in os.environ.items() if not k.startswith(("RERANKER_", "QUARKUS_"))})
     env.update(RERANKER_MODEL_PATH=model_dir, QUARKUS_HTTP_PORT=str(port), RERANKER_SHUTDOWN_PRE_STOP_DELAY="0s")
     probe = Target("service-fp32", "tei", "/rerank", service_argv(args), env, model_dir)
     s = Server("probe", probe.argv, env, os.path.join(args.out, f"{model_name}.service-probe.log"))
@@ -486,6 +510,16 @@ def machine():
             "kernel": platform.release(), "loadavg_before": open("/proc/loadavg").read().split()[:3]}
 
 
+def outside_sources(model_dir):
+    """A model inside the repository (a test fixture) is served from a copy under bench/.peer: the service writes
+    the graph it builds from safetensors beside the weights, and the sources stay as they are."""
+    if not model_dir.startswith(ROOT + os.sep) or model_dir.startswith(PEER + os.sep):
+        return model_dir
+    out = os.path.join(PEER, "models", os.path.basename(model_dir))
+    shutil.copytree(model_dir, out, dirs_exist_ok=True, ignore=shutil.ignore_patterns("reranker-graph*"))
+    return out
+
+
 # ---------------------------------------------------------------- main
 
 def parse_args(argv):
@@ -507,7 +541,7 @@ Peers' environments are created on first use under bench/.peer (several GB: torc
         epilog="""\
 examples:
   bench/peers.sh --small-model DIR --corpus FILE --dry-run                  # minutes: every target, short runs
-  bench/peers.sh --small-model DIR --full-model DIR --corpus FILE           # the published run: hours, with
+  bench/peers.sh --small-model DIR --full-model DIR --corpus FILE           # the published run: ~95 minutes, with
                                                                             # nothing else running""")
     p.add_argument("--small-model", metavar="DIR", help="small trained cross-encoder, Hugging Face layout")
     p.add_argument("--full-model", metavar="DIR", help="full-size bge-reranker-v2-m3 (or its random-weight twin)")
@@ -519,24 +553,34 @@ examples:
                         "reads safetensors (found by trying), else an ONNX export; as-is; export (default: auto)")
     p.add_argument("--duration", type=float, default=30, help="seconds measured per scenario, small model (30)")
     p.add_argument("--warmup", type=float, default=5, help="seconds not counted before each scenario, small model (5)")
-    p.add_argument("--full-duration", type=float, default=180,
-                   help="seconds measured per scenario, full-size model (180: one C=32 round takes ~60 s there)")
-    p.add_argument("--full-warmup", type=float, default=20, help="warm-up per scenario, full-size model (20)")
+    p.add_argument("--full-duration", type=float, default=120,
+                   help="seconds measured per scenario, full-size model (120: one C=32 round takes up to 100 s there)")
+    p.add_argument("--full-warmup", type=float, default=15, help="warm-up per scenario, full-size model (15)")
     p.add_argument("--scenarios", default=",".join(f"{c}x{n}x{w}" for _, c, n, w in SCENARIOS),
                    help="scenarios as CxNxW (concurrency x documents x words), comma-separated (default: %(default)s)")
-    p.add_argument("--soak", type=float, default=600, help="seconds of the C=8 memory run (600; 0 = none)")
-    p.add_argument("--soak-models", default="small,full", help="models that get the soak (default: %(default)s)")
+    p.add_argument("--soak", type=float, default=600,
+                   help="seconds of the C=8 memory run (600; 0 = none); on the models that get it, it is also the "
+                        "measurement of the C=8 N=20 W=40 scenario, after the model's warm-up")
+    p.add_argument("--soak-models", default="full",
+                   help="models that get the soak (default: %(default)s: the growth users report is with the real "
+                        "model); small,full for both")
     p.add_argument("--rss-interval", type=float, default=10, help="seconds between RSS samples in the soak (10)")
     p.add_argument("--dry-run", action="store_true",
                    help="shorter defaults (8 s scenarios and 2 s warm-up, 30 s and 5 s for the full-size model, 40 s soak; "
                         "options given explicitly win) and publish nothing under docs/")
     p.add_argument("--port", type=int, default=18400, help="port the targets listen on, one at a time (18400)")
     p.add_argument("--jar", default=os.path.join(ROOT, "target", "quarkus-app", "quarkus-run.jar"))
-    p.add_argument("--service-java-opts", default="", help="JVM options for the service, e.g. '-Xmx1g'")
+    p.add_argument("--service-launch", choices=["image", "jar"], default="image",
+                   help="image: as the container image starts it (JDK 25, its AOT cache, its JVM flags, natives "
+                        "extracted; laid out by bench/service-image.sh); jar: java -jar with the java on PATH "
+                        "(default: %(default)s)")
+    p.add_argument("--jdk25", default="/usr/lib/jvm/temurin-25-jdk-amd64", help="JDK 25 home for --service-launch image")
+    p.add_argument("--service-java-opts", default="",
+                   help="extra JVM options for the service, e.g. '-Xmx1g' (JAVA_OPTS_APPEND with the image launch)")
     p.add_argument("--service-env", action="append", default=[], metavar="K=V",
                    help="extra environment for the service (repeatable), e.g. RERANKER_BATCH_MAX_TOKENS=2048; "
                         "the service runs with its defaults except RERANKER_REQUEST_TIMEOUT=900s (the load "
-                        "generator's own timeout: no peer gives up on a request)")
+                        "generator's own timeout: no peer gives up on a request) and QUARKUS_HTTP_IDLE_TIMEOUT=960s")
     p.add_argument("--corpus", default=os.path.join(ROOT, "bench", "corpus.txt"),
                    help="corpus the load generator draws words from (default: bench/corpus.txt)")
     p.add_argument("--seed", type=int, default=1)
@@ -600,11 +644,16 @@ def main(argv):
                                         "peers-" + datetime.datetime.utcnow().strftime("%Y%m%dT%H%M%SZ"))
     os.makedirs(args.out, exist_ok=True)
     args.load_classes = compile_load()
+    if args.service_launch == "image" and any(t.startswith("service") for t in targets):
+        log("laying the service out as the container image does (bench/service-image.sh)")
+        args.service_image = subprocess.run([os.path.join(ROOT, "bench", "service-image.sh"), "--jdk25", args.jdk25],
+                                            check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
 
     results = {"started": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                "command": "bench/peers.sh " + shlex.join(argv), "dry_run": args.dry_run,
                "machine": machine(), "versions": versions(args),
                "settings": {"scenarios": [s[0] for s in args.scenarios], "soak": f"C={SOAK[0]} N={SOAK[1]} W={SOAK[2]}",
+                            "service_launch": args.service_launch,
                             "seed": args.seed, "parity_tolerance": args.parity_tolerance},
                "models": {}, "runs": [], "skipped": []}
     path = os.path.join(args.out, "results.json")
@@ -614,7 +663,7 @@ def main(argv):
             json.dump(results, f, indent=1, ensure_ascii=False)
 
     for model_name, model_dir in models:
-        model_dir = os.path.abspath(model_dir)
+        model_dir = outside_sources(os.path.abspath(model_dir))
         full = model_name == "full"
         durations = {"duration": args.full_duration if full else args.duration,
                      "warmup": args.full_warmup if full else args.warmup,

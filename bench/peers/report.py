@@ -99,8 +99,10 @@ def markdown(results):
             meta.get("service_model"), "—")
         lines.append(f"### {MODEL_TITLES.get(model, model)}: `{os.path.basename(meta['dir'])}`")
         lines.append("")
-        lines.append(f"{d['duration']:g} s per scenario after {d['warmup']:g} s of warm-up; "
-                     f"soak {d['soak']:g} s; the service was given {served}.")
+        soak = (f"the {results['settings']['soak']} column is the soak: {d['soak']:g} s from a fresh start, "
+                f"after the same warm-up" if d["soak"] else "no soak")
+        lines.append(f"{d['duration']:g} s per scenario after {d['warmup']:g} s of warm-up; {soak}; "
+                     f"the service was given {served}.")
         lines.append("")
         labels = results["settings"]["scenarios"]
         cols = ["target", "first 200 s"]
