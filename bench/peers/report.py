@@ -173,6 +173,9 @@ def plot(results, path):
             if samples:
                 ax.plot([t / 60 for t, _ in samples], [m for _, m in samples], label=r["description"],
                         color=colors.get(r["target"]))
+        if not ax.lines:  # no soak on this model: say so rather than draw empty axes
+            ax.text(0.5, 0.5, "no 10-minute run on this model", ha="center", va="center", transform=ax.transAxes)
+            ax.set_axis_off()
         ax.set_title(f"{title}: RSS under C=8 N=20 W=40")
         ax.set_xlabel("minutes since the first request")
         ax.set_ylabel("RSS (MB)")
