@@ -297,9 +297,9 @@ def service_env(args, base):
 def make_target(args, name, model_name, model_dir, port, service_dir):
     base_env = {k: v for k, v in os.environ.items() if not k.startswith(("RERANKER_", "QUARKUS_"))}
     if name.startswith("service"):
-        # No peer gives up on a request; the service's default 30 s request timeout would turn the
-        # longer queues of the full-size model (C=8 x 20 pairs at ~3 pairs/s is ~50 s of work) into
-        # 503s and wasted work, so it waits as long as the load generator does (--service-env overrides).
+        # No peer gives up on a request; the service's default 75 s request timeout would refuse part of
+        # the full-size model's longer queues (C=32 x 5 pairs at ~2 pairs/s is ~80 s of work) with 429s,
+        # so it waits as long as the load generator does (--service-env overrides).
         # The connection's idle timeout (120 s by default, above the default request timeout) must outlast the
         # longest wait too, or Vert.x closes the connection of a request still queued.
         env = dict(service_env(args, base_env), RERANKER_MODEL_PATH=service_dir, QUARKUS_HTTP_PORT=str(port),
