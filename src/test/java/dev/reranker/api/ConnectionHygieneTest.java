@@ -20,6 +20,7 @@ import java.util.Properties;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.reranker.support.Management;
 import dev.reranker.support.Ready;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.test.junit.QuarkusTest;
@@ -62,7 +63,7 @@ class ConnectionHygieneTest {
                 halfOpen.add(socket);
             }
             long start = System.nanoTime();
-            given().get("/q/health/live").then().statusCode(200);
+            Management.given().get("/q/health/live").then().statusCode(200);
             given().contentType("application/json").body("{\"query\": \"q\", \"texts\": [\"a\"]}").post("/rerank")
                     .then()
                     .statusCode(200);
