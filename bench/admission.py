@@ -45,10 +45,13 @@ class Service:
     def __init__(self, args, env):
         self.port = args.port
         self.url = f"http://127.0.0.1:{args.port}"
+        # /q/metrics answers on the management interface.
+        self.management_url = f"http://127.0.0.1:{args.management_port}"
         self.log_path = os.path.join(args.work, f"service-{args.port}.log")
         self.log = open(self.log_path, "w")
         full = {k: v for k, v in os.environ.items() if not k.startswith(("RERANKER_", "QUARKUS_"))}
-        full.update(QUARKUS_HTTP_PORT=str(args.port), QUARKUS_HTTP_HOST="127.0.0.1", **env)
+        full.update(QUARKUS_HTTP_PORT=str(args.port), QUARKUS_HTTP_HOST="127.0.0.1",
+                    QUARKUS_MANAGEMENT_PORT=str(args.management_port), QUARKUS_MANAGEMENT_HOST="127.0.0.1", **env)
         self.proc = subprocess.Popen([os.environ.get("JAVA", "java"), "-jar", args.jar], env=full, stdout=self.log,
                                      stderr=subprocess.STDOUT, start_new_session=True)
         started = time.monotonic()
@@ -65,7 +68,8 @@ class Service:
         raise SystemExit(f"not ready in {args.start_timeout} s; see {self.log_path}")
 
     def get(self, path):
-        with urllib.request.urlopen(self.url + path, timeout=30) as r:
+        base = self.management_url if path.startswith(("/q/health", "/q/metrics")) else self.url
+        with urllib.request.urlopen(base + path, timeout=30) as r:
             return r.status, r.read().decode()
 
     def info(self):
@@ -231,6 +235,8 @@ def main():
                                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
     parser.add_argument("--model", help="model directory (safetensors or ONNX); default: the embedded demo model")
     parser.add_argument("--port", type=int, default=18200)
+    parser.add_argument("--management-port", type=int, default=None,
+                        help="probes' and metrics' port, the management interface (default: --port + 1)")
     parser.add_argument("--users", type=int, default=8)
     parser.add_argument("--requests", type=int, default=16)
     parser.add_argument("--occupy-docs", type=int, default=20,
@@ -244,6 +250,8 @@ def main():
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="extra environment for the service, e.g. RERANKER_REQUEST_TIMEOUT=45s")
     args = parser.parse_args()
+    if args.management_port is None:
+        args.management_port = args.port + 1
     if not os.path.isfile(args.jar):
         raise SystemExit(f"{args.jar} is missing: ./mvnw -q package -DskipTests")
     os.makedirs(args.work, exist_ok=True)

@@ -23,6 +23,7 @@
 #   --model-dir DIR   the small-xlmr model (bench/.models/small-xlmr)
 #   --jdk17 DIR       JDK 17 home (java on PATH)                       --jdk25 DIR      (/usr/lib/jvm/temurin-25-jdk-amd64)
 #   --port N          service port (18080)                             --java-opts "..." extra JVM flags for every run
+#   --management-port N  probes' port, the management interface (service port + 1)
 #   --out DIR         bench/results/coldstart-<timestamp>              --jar FILE       another build to compare
 #   --help            this text; runs nothing
 # Requests use bash's /dev/tcp and polls sleep with `read -t`, so measuring forks no process that
@@ -30,8 +31,9 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 . "$root/bench/options.sh"
-parse_options "RUNS CONFIGS MODELS MODEL_DIR JDK17 JDK25 PORT JAVA_OPTS OUT JAR" "$@"
+parse_options "RUNS CONFIGS MODELS MODEL_DIR JDK17 JDK25 PORT MANAGEMENT_PORT JAVA_OPTS OUT JAR" "$@"
 RUNS="${RUNS:-5}" PORT="${PORT:-18080}" HZ=$(getconf CLK_TCK)
+MANAGEMENT_PORT="${MANAGEMENT_PORT:-$((PORT + 1))}"
 MODEL_DIR="${MODEL_DIR:-$root/bench/.models/small-xlmr}"
 JDK25="${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 JAVA17="${JDK17:+$JDK17/bin/java}"; JAVA17="${JAVA17:-java}"
@@ -54,9 +56,10 @@ now_us() { local t=${EPOCHREALTIME/./}; echo "${t#0}"; }
 
 status=000
 request() { # method path [body] -> sets $status (000 when nothing listens)
-  local body=${3:-} line
+  local body=${3:-} line port=$PORT
+  case $2 in /q/health*|/q/metrics*) port=$MANAGEMENT_PORT ;; esac   # the management interface
   status=000
-  { exec 3<>"/dev/tcp/127.0.0.1/$PORT"; } 2>/dev/null || return 0
+  { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || return 0
   printf '%s %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s' \
     "$1" "$2" "${#body}" "$body" >&3
   IFS= read -r -t 30 line <&3 || line=""
@@ -78,9 +81,11 @@ model_env() { # model -> env assignments
 launch() { # log java flags... (env from $menv)
   local log=$1; shift
   request GET /q/health/live
+  [ "$status" = 000 ] || { echo "something already answers on port $MANAGEMENT_PORT: set MANAGEMENT_PORT" >&2; exit 1; }
+  request GET /health
   [ "$status" = 000 ] || { echo "something already answers on port $PORT: set PORT" >&2; exit 1; }
   # shellcheck disable=SC2086
-  env $menv $cenv QUARKUS_HTTP_PORT="$PORT" "$@" "${EXTRA[@]}" -jar "$JAR" > "$log" 2>&1 &
+  env $menv $cenv QUARKUS_HTTP_PORT="$PORT" QUARKUS_MANAGEMENT_PORT="$MANAGEMENT_PORT" "$@" "${EXTRA[@]}" -jar "$JAR" > "$log" 2>&1 &
   pid=$!
 }
 

@@ -13,20 +13,23 @@
 #   --pre-stop D      reranker.shutdown.pre-stop-delay (3s)
 #   --drain S         reranker.shutdown.drain-timeout in seconds (25)
 #   --port N          service port (8080)
+#   --management-port N  the management interface's port (probes, metrics; service port + 1)
 #   --help            this text; runs nothing
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 . "$root/bench/options.sh"
-parse_options "MODEL_DIR CLIENTS BEFORE PRE_STOP DRAIN PORT" "$@"
+parse_options "MODEL_DIR CLIENTS BEFORE PRE_STOP DRAIN PORT MANAGEMENT_PORT" "$@"
 MODEL_DIR="${MODEL_DIR:-$root/bench/.models/small-xlmr}"
 CLIENTS="${CLIENTS:-16}" BEFORE="${BEFORE:-3}" PRE_STOP="${PRE_STOP:-3s}" DRAIN="${DRAIN:-25}" PORT="${PORT:-8080}"
+MANAGEMENT_PORT="${MANAGEMENT_PORT:-$((PORT + 1))}"
 JAR="$root/target/quarkus-app/quarkus-run.jar"
 [ -f "$JAR" ] || { echo "build first: ./mvnw -q package -DskipTests" >&2; exit 1; }
 model_env=()
 [ -f "$MODEL_DIR/model.onnx" ] && model_env=(RERANKER_MODEL_PATH="$MODEL_DIR")
 log="$(mktemp /tmp/drain-server.XXXXXX.log)"
 
-env "${model_env[@]}" QUARKUS_HTTP_PORT="$PORT" RERANKER_SHUTDOWN_PRE_STOP_DELAY="$PRE_STOP" \
+env "${model_env[@]}" QUARKUS_HTTP_PORT="$PORT" QUARKUS_MANAGEMENT_PORT="$MANAGEMENT_PORT" \
+    RERANKER_SHUTDOWN_PRE_STOP_DELAY="$PRE_STOP" \
     RERANKER_SHUTDOWN_DRAIN_TIMEOUT="${DRAIN}s" java -jar "$JAR" > "$log" 2>&1 &
 pid=$!
 until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/health")" = 200 ]; do

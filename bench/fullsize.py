@@ -25,6 +25,9 @@ import urllib.request
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PORT = int(os.environ.get("PORT", "18101"))
 HUB_PORT = int(os.environ.get("HUB_PORT", "18102"))
+# The management interface (probes, metrics), unused here: a free port the system picks, so that it collides with
+# nothing (the Hub and its CDN take HUB_PORT and the next one).
+MANAGEMENT_PORT = int(os.environ.get("MANAGEMENT_PORT", "0"))
 CYCLES = int(os.environ.get("CYCLES", "50"))
 REQUESTS = int(os.environ.get("REQUESTS", "20"))
 JAVA = os.environ.get("JAVA", "java")
@@ -63,8 +66,8 @@ class Service:
     def __init__(self, env, log):
         self.log = open(log, "w")
         # A long request timeout: on a busy machine a request must be measured, not refused.
-        full = dict(os.environ, QUARKUS_HTTP_PORT=str(PORT), RERANKER_ADMIN_KEY=KEY, RERANKER_REQUEST_TIMEOUT="600s",
-                    **env)
+        full = dict(os.environ, QUARKUS_HTTP_PORT=str(PORT), QUARKUS_MANAGEMENT_PORT=str(MANAGEMENT_PORT),
+                    RERANKER_ADMIN_KEY=KEY, RERANKER_REQUEST_TIMEOUT="600s", **env)
         self.started = time.monotonic()
         self.proc = subprocess.Popen([JAVA, "-jar", JAR], env=full, stdout=self.log, stderr=subprocess.STDOUT)
         Service.running.append(self)

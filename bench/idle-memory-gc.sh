@@ -11,10 +11,11 @@
 #   g1-periodic    G1, a concurrent cycle after 15 s without a collection (heap shrinks to G1's default 70% free)
 #   g1-periodic-30 the same, free heap above 30% given back (-XX:MaxHeapFreeRatio=30 -XX:MinHeapFreeRatio=10)
 #   shenandoah     Shenandoah, a cycle at least every 30 s, free regions uncommitted after 15 s (experimental flags)
-# Env: JAVA (temurin 25 if present, else java), PORT (8080; each setting uses the next port), STORM, IDLE, STEP.
+# Env: JAVA (temurin 25 if present, else java), PORT (8080; each setting uses the next two ports: service and
+#      management interface), STORM, IDLE, STEP.
 set -euo pipefail
 if [ "${1:-}" = --help ] || [ "${1:-}" = -h ]; then
-  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
   exit 0
 fi
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -38,5 +39,5 @@ echo "date: $(date -u '+%Y-%m-%dT%H:%M:%SZ')  host: $(nproc) cores, $(awk '/MemT
 for i in "${!names[@]}"; do
   echo
   echo "== ${names[$i]}"
-  JAVA_OPTS="${flags[$i]}" PORT=$((port + i)) "$here/idle-memory.sh"
+  JAVA_OPTS="${flags[$i]}" PORT=$((port + 2 * i)) MANAGEMENT_PORT=$((port + 2 * i + 1)) "$here/idle-memory.sh"
 done

@@ -10,7 +10,7 @@
 #
 # Env: JAVA (java), JAVA_OPTS (the GC flags under test), CORPUS (a text file the workload draws words from;
 #      default: the repository's README and docs), STORM (30), DOCS (500), WORDS (120), IDLE (60), STEP (15),
-#      PORT (8080), APP (target/quarkus-app), MALLOC_ARENA_MAX (2, as in the image).
+#      PORT (8080), MANAGEMENT_PORT (PORT + 1: /q/metrics), APP (target/quarkus-app), MALLOC_ARENA_MAX (2).
 # Output: one line per sample, "<when> heap_used_mb=.. heap_committed_mb=.. rss_mb=..", the storm's status counts.
 set -euo pipefail
 if [ "${1:-}" = --help ] || [ "${1:-}" = -h ]; then
@@ -20,6 +20,7 @@ fi
 root="$(cd "$(dirname "$0")/.." && pwd)"
 JAVA="${JAVA:-java}" JAVA_OPTS="${JAVA_OPTS:-}"
 STORM="${STORM:-30}" DOCS="${DOCS:-500}" WORDS="${WORDS:-120}" IDLE="${IDLE:-60}" STEP="${STEP:-15}" PORT="${PORT:-8080}" APP="${APP:-$root/target/quarkus-app}"
+MANAGEMENT_PORT="${MANAGEMENT_PORT:-$((PORT + 1))}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 [ -f "$APP/quarkus-run.jar" ] || { echo "no $APP/quarkus-run.jar: ./mvnw -q package -DskipTests" >&2; exit 1; }
 work="$(mktemp -d)"
@@ -29,8 +30,9 @@ if [ -z "$CORPUS" ]; then
   cat "$root/README.md" "$root"/docs/*.md > "$CORPUS"
 fi
 base="http://127.0.0.1:$PORT"
+management="http://127.0.0.1:$MANAGEMENT_PORT"
 # shellcheck disable=SC2086
-QUARKUS_HTTP_PORT="$PORT" "$JAVA" $JAVA_OPTS -jar "$APP/quarkus-run.jar" > "$work/service.log" 2>&1 &
+QUARKUS_HTTP_PORT="$PORT" QUARKUS_MANAGEMENT_PORT="$MANAGEMENT_PORT" "$JAVA" $JAVA_OPTS -jar "$APP/quarkus-run.jar" > "$work/service.log" 2>&1 &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 trap 'exit 143' TERM INT
@@ -41,7 +43,7 @@ for _ in $(seq 1 600); do
 done
 sample() {
   local m heap_used heap_committed rss
-  m=$(curl -s "$base/q/metrics")
+  m=$(curl -s "$management/q/metrics")
   heap_used=$(echo "$m" | awk '/^jvm_memory_used_bytes\{area="heap"/ { s += $NF } END { printf "%.1f", s / 1048576 }')
   heap_committed=$(echo "$m" | awk '/^jvm_memory_committed_bytes\{area="heap"/ { s += $NF } END { printf "%.1f", s / 1048576 }')
   rss=$(awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$pid/status")

@@ -14,17 +14,18 @@
 #   --duration S       seconds measured per scenario (20)      --warmup S   seconds not counted first (3)
 #   --seed N           workload seed (1)
 #   --port N           service port (8080)                     --peer-port N   peer port (8091)
+#   --management-port N  the service's management interface, where /q/metrics is read (service port + 1)
 #   --out DIR          where results go (bench/results/<timestamp>)
 #   --help             this text; runs nothing
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 . "$root/bench/options.sh"
-parse_options "MODEL_DIR CORPUS PEER DURATION WARMUP SEED PORT PEER_PORT OUT" "$@"
+parse_options "MODEL_DIR CORPUS PEER DURATION WARMUP SEED PORT MANAGEMENT_PORT PEER_PORT OUT" "$@"
 MODEL_DIR="${MODEL_DIR:-$root/bench/.models/small-xlmr}"
 CORPUS="${CORPUS:-$root/bench/corpus.txt}"
 PEER_SRC="$root/bench/peers/transformersjs"
 DURATION="${DURATION:-20}" WARMUP="${WARMUP:-3}" SEED="${SEED:-1}"
-PORT="${PORT:-8080}" PEER_PORT="${PEER_PORT:-8091}"
+PORT="${PORT:-8080}" PEER_PORT="${PEER_PORT:-8091}" MANAGEMENT_PORT="${MANAGEMENT_PORT:-$((PORT + 1))}"
 OUT="${OUT:-$root/bench/results/$(date -u +%Y%m%dT%H%M%SZ)}"
 JAR="$root/target/quarkus-app/quarkus-run.jar"
 mkdir -p "$OUT"
@@ -46,7 +47,8 @@ wait_http() { # url pid log
 
 start_service() { # name, then env assignments
   local name=$1; shift
-  env RERANKER_MODEL_PATH="$MODEL_DIR" QUARKUS_HTTP_PORT="$PORT" "$@" java -jar "$JAR" > "$OUT/$name.server.log" 2>&1 &
+  env RERANKER_MODEL_PATH="$MODEL_DIR" QUARKUS_HTTP_PORT="$PORT" QUARKUS_MANAGEMENT_PORT="$MANAGEMENT_PORT" "$@" \
+    java -jar "$JAR" > "$OUT/$name.server.log" 2>&1 &
   pid=$!
   wait_http "http://127.0.0.1:$PORT/health" "$pid" "$OUT/$name.server.log"
 }
@@ -81,9 +83,9 @@ run_service() { # target-name, env assignments...
   start_service "$target" "$@"
   for s in "${SCENARIOS[@]}"; do
     set -- $s
-    curl -s "http://127.0.0.1:$PORT/q/metrics" > "$OUT/$target.$1.before.prom"
+    curl -s "http://127.0.0.1:$MANAGEMENT_PORT/q/metrics" > "$OUT/$target.$1.before.prom"
     load "$target.$1" "http://127.0.0.1:$PORT/rerank" "$2" "$3" "$4"
-    curl -s "http://127.0.0.1:$PORT/q/metrics" > "$OUT/$target.$1.after.prom"
+    curl -s "http://127.0.0.1:$MANAGEMENT_PORT/q/metrics" > "$OUT/$target.$1.after.prom"
     echo "$(rss_kb)" > "$OUT/$target.$1.rss"
   done
   stop

@@ -10,15 +10,17 @@
 #   --model-dir DIR   model served (bench/.models/small-xlmr)    --corpus FILE   request words (bench/corpus.txt)
 #   --duration S      seconds of constant load (600)             --cycles N      unload/load cycles (50)
 #   --port N          service port (8080)                        --out DIR       bench/results/soak-<timestamp>
+#   --management-port N  the management interface's port (probes, metrics; service port + 1)
 #   --help            this text; runs nothing
 # Any RERANKER_* or MALLOC_* variable set in the environment reaches the service, to compare memory settings.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 . "$root/bench/options.sh"
-parse_options "MODEL_DIR CORPUS DURATION CYCLES PORT OUT" "$@"
+parse_options "MODEL_DIR CORPUS DURATION CYCLES PORT MANAGEMENT_PORT OUT" "$@"
 MODEL_DIR="${MODEL_DIR:-$root/bench/.models/small-xlmr}"
 CORPUS="${CORPUS:-$root/bench/corpus.txt}"
 DURATION="${DURATION:-600}" CYCLES="${CYCLES:-50}" PORT="${PORT:-8080}"
+MANAGEMENT_PORT="${MANAGEMENT_PORT:-$((PORT + 1))}"
 OUT="${OUT:-$root/bench/results/soak-$(date -u +%Y%m%dT%H%M%SZ)}"
 JAR="$root/target/quarkus-app/quarkus-run.jar"
 KEY=soak-admin-key
@@ -29,7 +31,7 @@ base="http://127.0.0.1:$PORT"
 rss_mb() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$pid/status"; }
 admin() { curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $KEY" "$base/admin/model/$1"; }
 
-RERANKER_MODEL_PATH="$MODEL_DIR" RERANKER_ADMIN_KEY="$KEY" QUARKUS_HTTP_PORT="$PORT" \
+RERANKER_MODEL_PATH="$MODEL_DIR" RERANKER_ADMIN_KEY="$KEY" QUARKUS_HTTP_PORT="$PORT" QUARKUS_MANAGEMENT_PORT="$MANAGEMENT_PORT" \
     java -jar "$JAR" > "$OUT/server.log" 2>&1 &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true' EXIT

@@ -46,6 +46,11 @@ DOCUMENTS = [
 ]
 
 
+# Quarkus's startup line: "Listening on: http://127.0.0.1:41231. Management interface listening on http://...".
+SERVICE_PORT_LOGGED = r"Listening on: http://[^:]+:(\d+)"
+MANAGEMENT_PORT_LOGGED = r"Management interface listening on http://[^:]+:(\d+)"
+
+
 class Service:
     """The packaged service (`target/quarkus-app/quarkus-run.jar`) on a free port, with the given settings."""
 
@@ -63,6 +68,9 @@ class Service:
         env.update({
             "QUARKUS_HTTP_PORT": "0",  # Quarkus picks a free port and logs it
             "QUARKUS_HTTP_HOST": "127.0.0.1",
+            # Probes and metrics: the management interface, on a free port of its own too (two services run at once).
+            "QUARKUS_MANAGEMENT_PORT": "0",
+            "QUARKUS_MANAGEMENT_HOST": "127.0.0.1",
             "RERANKER_SHUTDOWN_PRE_STOP_DELAY": "0s",
         })
         env.update(settings)
@@ -71,16 +79,18 @@ class Service:
         self.process = subprocess.Popen([java, "-jar", str(JAR)], stdout=self._log, stderr=subprocess.STDOUT,
                                         env=env, cwd=LOGS, start_new_session=True)
         try:
-            self.url = f"http://127.0.0.1:{self._port()}"
+            self.url = f"http://127.0.0.1:{self._port(SERVICE_PORT_LOGGED)}"
+            # Where /q/health/* and /q/metrics answer.
+            self.management_url = f"http://127.0.0.1:{self._port(MANAGEMENT_PORT_LOGGED)}"
             self._wait_ready()
         except BaseException:
             self.stop()
             raise
 
-    def _port(self, timeout: float = 60) -> int:
+    def _port(self, pattern: str, timeout: float = 60) -> int:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            match = re.search(r"Listening on: http://[^:]+:(\d+)", self.log_path.read_text(encoding="utf-8"))
+            match = re.search(pattern, self.log_path.read_text(encoding="utf-8"))
             if match:
                 return int(match.group(1))
             if self.process.poll() is not None:
@@ -92,7 +102,7 @@ class Service:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
-                if requests.get(self.url + "/q/health/ready", timeout=5).status_code == 200:
+                if requests.get(self.management_url + "/q/health/ready", timeout=5).status_code == 200:
                     return
             except requests.ConnectionError:
                 pass
@@ -114,7 +124,7 @@ class Service:
         return response.json()
 
     def metric(self, name: str) -> float:
-        text = requests.get(self.url + "/q/metrics", timeout=10).text
+        text = requests.get(self.management_url + "/q/metrics", timeout=10).text
         match = re.search(r"^" + re.escape(name) + r"(?:\{[^}]*\})? (\S+)$", text, re.M)
         assert match, f"metric {name} not exposed"
         return float(match.group(1))
@@ -175,7 +185,7 @@ def model_unloaded(service: Service):
         yield
     finally:
         service.admin("load")
-        _until(lambda: requests.get(service.url + "/q/health/ready", timeout=5).status_code == 200,
+        _until(lambda: requests.get(service.management_url + "/q/health/ready", timeout=5).status_code == 200,
                "the model to load again")
 
 

@@ -294,6 +294,11 @@ def service_env(args, base):
                 JAVA_OPTS_APPEND=args.service_java_opts)
 
 
+def management_port(args, port):
+    """The service's management interface (probes, metrics): --management-port, else the port after the targets'."""
+    return args.management_port if args.management_port is not None else port + 1
+
+
 def make_target(args, name, model_name, model_dir, port, service_dir):
     base_env = {k: v for k, v in os.environ.items() if not k.startswith(("RERANKER_", "QUARKUS_"))}
     if name.startswith("service"):
@@ -303,7 +308,7 @@ def make_target(args, name, model_name, model_dir, port, service_dir):
         # The connection's idle timeout (120 s by default, above the default request timeout) must outlast the
         # longest wait too, or Vert.x closes the connection of a request still queued.
         env = dict(service_env(args, base_env), RERANKER_MODEL_PATH=service_dir, QUARKUS_HTTP_PORT=str(port),
-                   RERANKER_SHUTDOWN_PRE_STOP_DELAY="0s", RERANKER_REQUEST_TIMEOUT="900s",
+                   QUARKUS_MANAGEMENT_PORT=str(management_port(args, port)), RERANKER_SHUTDOWN_PRE_STOP_DELAY="0s", RERANKER_REQUEST_TIMEOUT="900s",
                    QUARKUS_HTTP_IDLE_TIMEOUT="960s")
         for kv in args.service_env:
             k, _, v = kv.partition("=")
@@ -441,7 +446,8 @@ def service_model_dir(args, model_name, model_dir, port):
         return onnx_export(args, model_name, model_dir), "onnx-export"
     # auto: try the directory as it is; a build that cannot read it exits at startup
     env = service_env(args, {k: v for k, v in os.environ.items() if not k.startswith(("RERANKER_", "QUARKUS_"))})
-    env.update(RERANKER_MODEL_PATH=model_dir, QUARKUS_HTTP_PORT=str(port), RERANKER_SHUTDOWN_PRE_STOP_DELAY="0s")
+    env.update(RERANKER_MODEL_PATH=model_dir, QUARKUS_HTTP_PORT=str(port),
+               QUARKUS_MANAGEMENT_PORT=str(management_port(args, port)), RERANKER_SHUTDOWN_PRE_STOP_DELAY="0s")
     probe = Target("service-fp32", "tei", "/rerank", service_argv(args), env, model_dir)
     s = Server("probe", probe.argv, env, os.path.join(args.out, f"{model_name}.service-probe.log"))
     try:
@@ -569,6 +575,8 @@ examples:
                    help="shorter defaults (8 s scenarios and 2 s warm-up, 30 s and 5 s for the full-size model, 40 s soak; "
                         "options given explicitly win) and publish nothing under docs/")
     p.add_argument("--port", type=int, default=18400, help="port the targets listen on, one at a time (18400)")
+    p.add_argument("--management-port", type=int, default=None,
+                   help="the service's management interface (probes, metrics; default: --port + 1)")
     p.add_argument("--jar", default=os.path.join(ROOT, "target", "quarkus-app", "quarkus-run.jar"))
     p.add_argument("--service-launch", choices=["image", "jar"], default="image",
                    help="image: as the container image starts it (JDK 25, its AOT cache, its JVM flags, natives "

@@ -7,14 +7,16 @@ set -euo pipefail
 app=${APP_HOME:-/app}
 out=${1:-$app/app.aot}
 port=18080
-export QUARKUS_HTTP_PORT=$port RERANKER_SHUTDOWN_PRE_STOP_DELAY=0s AOT_CACHE=off
+management=18081   # the management interface: probes and metrics
+export QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$management RERANKER_SHUTDOWN_PRE_STOP_DELAY=0s AOT_CACHE=off
 export JAVA_OPTS_APPEND="${JAVA_OPTS_APPEND:-} -XX:AOTCacheOutput=$out"
 "$app/bin/run.sh" &
 pid=$!
 
 request() { # method path body -> prints the status code
-  local body=${3:-} line
-  exec 3<>"/dev/tcp/127.0.0.1/$port" || { echo 000; return; }
+  local body=${3:-} line to=$port
+  case $2 in /q/health*|/q/metrics*) to=$management ;; esac
+  exec 3<>"/dev/tcp/127.0.0.1/$to" || { echo 000; return; }
   printf '%s %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s' \
     "$1" "$2" "${#body}" "$body" >&3
   IFS= read -r line <&3 || line=""

@@ -7,12 +7,14 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.MDC;
 
+import io.quarkus.vertx.http.ManagementInterface;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.ext.web.RoutingContext;
 
 /**
  * Gives every request an id: the caller's {@code X-Request-Id} when it is a sane token, else a new random one.
- * The id comes back in the response's {@code X-Request-Id} (on every route: scoring, health, metrics, errors)
+ * The id comes back in the response's {@code X-Request-Id} (on every route: scoring, health, metrics, errors, on
+ * both ports)
  * and sits in the logging MDC as {@code request_id}, so log lines written while handling the request show it
  * (the console format prints it; JSON logs carry the MDC). Work done on the tokenizer and batch threads is shared
  * between requests and logs without it.
@@ -29,6 +31,11 @@ class RequestIdFilter {
 
     void register(@Observes Filters filters) {
         filters.register(RequestIdFilter::handle, PRIORITY);
+    }
+
+    /** The probes and metrics on the management interface too: Filters apply to the service port only. */
+    void register(@Observes ManagementInterface management) {
+        management.router().route().order(Integer.MIN_VALUE).handler(RequestIdFilter::handle);
     }
 
     static void handle(RoutingContext context) {

@@ -80,6 +80,16 @@ public interface RerankerConfig {
     Optional<List<String>> apiKeys();
 
     /**
+     * Also answer the probes ({@code /q/health}, {@code /q/health/live}, {@code /q/health/ready},
+     * {@code /q/health/started}) and {@code /q/metrics} on the service port, for platforms that route and probe one
+     * port only (Knative). They always answer on the management interface (quarkus.management.port, 9000), whose
+     * listener a flood of connections to the service port does not reach; on the service port they share its
+     * connection limit, so a flood that fills it fails them too.
+     */
+    @WithDefault("false")
+    boolean probesOnServicePort();
+
+    /**
      * Longest a request may take, from its arrival to its last score; past it the request gets 503 and its queued
      * pairs are dropped. Admission (batch.max-queued-time, 80 % of it) takes only work the model is estimated to
      * finish within it. 75 s lets 8 users x 10 documents of 40 words (about 54 s of work) be admitted at once on the

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.reranker.support.Management;
 import dev.reranker.support.Ready;
 import dev.reranker.support.SmallQueueWithKeysProfile;
 import io.quarkus.test.junit.QuarkusTest;
@@ -56,9 +57,9 @@ class ApiKeyTest {
     @Test
     void healthMetricsOpenApiAndInfoStayOpen() {
         given().get("/health").then().statusCode(200);
-        given().get("/q/health").then().statusCode(200);
-        given().get("/q/health/ready").then().statusCode(200);
-        given().get("/q/metrics").then().statusCode(200);
+        Management.given().get("/q/health").then().statusCode(200);
+        Management.given().get("/q/health/ready").then().statusCode(200);
+        Management.given().get("/q/metrics").then().statusCode(200);
         given().get("/q/openapi").then().statusCode(200);
         given().get("/info").then().statusCode(200);
     }

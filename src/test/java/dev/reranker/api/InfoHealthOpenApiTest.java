@@ -10,12 +10,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.reranker.support.Management;
 import dev.reranker.support.Ready;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -53,13 +56,17 @@ class InfoHealthOpenApiTest {
     @Test
     void probesWhenReady() {
         given().get("/health").then().statusCode(200);
-        given().get("/q/health/started").then().statusCode(200)
+        Management.given().get("/q/health/started").then().statusCode(200)
                 .body("checks.find { it.name.startsWith('model-') }.data.state", equalTo("ready"));
-        given().get("/q/health/live").then().statusCode(200);
-        given().get("/q/health/ready").then().statusCode(200)
+        Management.given().get("/q/health/live").then().statusCode(200);
+        Management.given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'model-ready' }.data.model", equalTo("tiny-xlmr-demo"))
                 .body("checks.find { it.name == 'model-ready' }.data.device", equalTo("cpu"))
                 .body("checks.find { it.name == 'model-ready' }.data.max_length", equalTo(512));
+        // On the service port only TEI's /health: the probes and metrics have moved to the management interface.
+        for (String path : List.of("/q/health", "/q/health/live", "/q/health/ready", "/q/metrics")) {
+            given().get(path).then().statusCode(404);
+        }
     }
 
     @Test

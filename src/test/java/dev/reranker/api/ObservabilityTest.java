@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.reranker.support.Management;
 import dev.reranker.support.RawHttp;
 import dev.reranker.support.Ready;
 import io.quarkus.test.junit.QuarkusTest;
@@ -36,9 +37,9 @@ class ObservabilityTest {
         given().header("X-Request-Id", "abc-123").contentType(ContentType.JSON)
                 .body(Map.of("query", "q", "texts", List.of("a"))).post("/rerank").then().statusCode(200)
                 .header("X-Request-Id", equalTo("abc-123"));
-        given().header("X-Request-Id", "probe-1").get("/q/health/ready").then().statusCode(200)
+        Management.given().header("X-Request-Id", "probe-1").get("/q/health/ready").then().statusCode(200)
                 .header("X-Request-Id", equalTo("probe-1"));
-        given().header("X-Request-Id", "m-1").get("/q/metrics").then().statusCode(200).header("X-Request-Id",
+        Management.given().header("X-Request-Id", "m-1").get("/q/metrics").then().statusCode(200).header("X-Request-Id",
                 equalTo("m-1"));
         // Errors too, whichever route format answers them.
         given().header("X-Request-Id", "err-1").contentType(ContentType.JSON).body("{").post("/v2/rerank").then()
@@ -73,7 +74,7 @@ class ObservabilityTest {
 
     @Test
     void metricsReportModelLoadTimeToReadyAndResidentMemory() {
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(value(metrics, "process_resident_memory_bytes") > 10_000_000, "RSS in bytes");
         assertTrue(value(metrics, "reranker_model_loads_total") >= 1, "the startup load is counted");
         // A gauge: a timer's _max would decay to 0 within minutes of the load, and the dashboard read 0.
@@ -83,7 +84,7 @@ class ObservabilityTest {
         assertTrue(ready > 0 && ready < 600, "time to ready " + ready);
         given().contentType(ContentType.JSON).body(Map.of("query", "q", "texts", List.of("a"))).post("/rerank").then()
                 .statusCode(200);
-        String after = given().get("/q/metrics").asString();
+        String after = Management.given().get("/q/metrics").asString();
         assertTrue(after.contains("http_server_requests_seconds_bucket{"), "latency buckets for dashboards");
         assertTrue(after.matches("(?s).*http_server_requests_seconds_count\\{[^}]*uri=\"/rerank\"[^}]*\\}.*"),
                 "requests counted by route");
@@ -101,7 +102,7 @@ class ObservabilityTest {
             given().request("X" + i, "/nowhere/" + i).then().statusCode(404);
             given().request("Y" + i, "/admin/model").then().statusCode(404);
         }
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
         java.util.Set<String> added = new java.util.TreeSet<>(requestSeries(metrics));
         added.removeAll(before);
         assertTrue(added.size() <= 2, "60 requests with invented methods added " + added);
@@ -112,7 +113,7 @@ class ObservabilityTest {
     }
 
     private static java.util.Set<String> requestSeries() {
-        return requestSeries(given().get("/q/metrics").asString());
+        return requestSeries(Management.given().get("/q/metrics").asString());
     }
 
     /** The label sets of http_server_requests_seconds_count, without their values. */
@@ -134,7 +135,7 @@ class ObservabilityTest {
     void histogramsHaveBucketsSizedToWhatTheyMeasure() {
         given().contentType(ContentType.JSON).body(Map.of("query", "q", "texts", List.of("a", "b"))).post("/rerank")
                 .then().statusCode(200);
-        String metrics = given().get("/q/metrics").asString();
+        String metrics = Management.given().get("/q/metrics").asString();
         for (String histogram : List.of("reranker_batch_pairs", "reranker_batch_tokens", "reranker_queue_wait_seconds",
                 "reranker_inference_seconds", "http_server_requests_seconds")) {
             List<Double> bounds = metrics.lines().filter(line -> line.startsWith(histogram + "_bucket{"))

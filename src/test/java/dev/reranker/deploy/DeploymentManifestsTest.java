@@ -34,6 +34,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import dev.reranker.config.RerankerConfig;
+import dev.reranker.support.Management;
 import dev.reranker.support.Ready;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.test.junit.QuarkusTest;
@@ -120,19 +121,31 @@ class DeploymentManifestsTest {
         }
     }
 
+    /**
+     * The probes go to the management interface (their own listener, outside the service port's connection limit),
+     * except where the platform routes one port only (Knative): there the container turns on
+     * reranker.probes-on-service-port and probes the service port (ProbesOnServicePortTest checks that they answer
+     * there with that setting).
+     */
     @Test
     void probesAnswerOnTheRunningApplicationAtTheContainerPort() {
         int appPort = Integer.parseInt(application.getProperty("quarkus.http.port"));
+        int managementPort = Integer.parseInt(application.getProperty("quarkus.management.port"));
         int probes = 0;
+        int onManagement = 0;
         for (Manifest m : manifests) {
             for (JsonNode container : ourContainers(m)) {
                 Map<String, Integer> ports = new HashMap<>();
                 for (JsonNode port : container.path("ports")) {
-                    assertEquals(appPort, port.path("containerPort").asInt(),
-                            m + ": containerPort is not quarkus.http.port");
-                    ports.put(port.path("name").asText(), port.path("containerPort").asInt());
+                    int number = port.path("containerPort").asInt();
+                    assertTrue(number == appPort || number == managementPort,
+                            m + ": containerPort " + number
+                                    + " is neither quarkus.http.port nor quarkus.management.port");
+                    ports.put(port.path("name").asText(), number);
                 }
-                assertFalse(ports.isEmpty(), m + ": the container declares no port");
+                assertTrue(ports.containsValue(appPort), m + ": the container does not declare the service port");
+                boolean onServicePort = Boolean.parseBoolean(setting(container, "reranker.probes-on-service-port"));
+                int expected = onServicePort ? appPort : managementPort;
                 for (String probe : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
                     JsonNode get = container.path(probe).path("httpGet");
                     assertFalse(get.isMissingNode(), m + " has no HTTP " + probe);
@@ -140,11 +153,14 @@ class DeploymentManifestsTest {
                     JsonNode port = get.path("port");
                     int resolved = port.isMissingNode() ? appPort
                             : port.isInt() ? port.asInt() : ports.getOrDefault(port.asText(), -1);
-                    assertEquals(appPort, resolved, m + ": " + probe + " port " + port + " is not the HTTP port");
-                    int status = given().get(path).statusCode();
+                    assertEquals(expected, resolved, m + ": " + probe + " port " + port + " is not "
+                            + (onServicePort ? "the service port (probes-on-service-port)" : "the management port"));
+                    // The same handlers answer on the service port when the setting is on.
+                    int status = Management.given().get(path).statusCode();
                     assertEquals(200, status,
                             m + ": " + probe + " " + path + " answers " + status + " on the ready app");
                     probes++;
+                    onManagement += onServicePort ? 0 : 1;
                 }
                 assertEquals("/q/health/started", container.path("startupProbe").path("httpGet").path("path").asText(),
                         m + ": the startup probe must wait for the model (SmallRye's startup check)");
@@ -161,6 +177,23 @@ class DeploymentManifestsTest {
             }
         }
         assertTrue(probes >= 6, "expected probes in the Knative service and the Deployment, checked " + probes);
+        assertTrue(onManagement >= 3, "the Deployment probes the management port; checked " + onManagement);
+    }
+
+    /** Prometheus scrapes the management port, which the Deployment declares. */
+    @Test
+    void prometheusScrapesTheManagementPort() {
+        String managementPort = application.getProperty("quarkus.management.port");
+        Manifest deployment = manifests.stream().filter(m -> m.kind().equals("Deployment")).findFirst().orElseThrow();
+        JsonNode annotations = deployment.doc().path("spec").path("template").path("metadata").path("annotations");
+        assertEquals(managementPort, annotations.path("prometheus.io/port").asText(), "prometheus.io/port");
+        assertEquals("/q/metrics", annotations.path("prometheus.io/path").asText(), "prometheus.io/path");
+        boolean declared = false;
+        for (JsonNode port : ourContainers(deployment).get(0).path("ports")) {
+            declared |= port.path("containerPort").asText().equals(managementPort);
+        }
+        assertTrue(declared, "the Deployment's container declares no port " + managementPort);
+        Management.given().get("/q/metrics").then().statusCode(200);
     }
 
     @Test
@@ -374,8 +407,8 @@ class DeploymentManifestsTest {
     void everyMetricTheDashboardAndAutoscalerUseIsExported() throws IOException {
         given().contentType(ContentType.JSON).body(Map.of("query", "q", "texts", List.of("a", "b"))).post("/rerank")
                 .then().statusCode(200);
-        given().get("/q/health/ready").then().statusCode(200);
-        String metrics = given().get("/q/metrics").asString();
+        Management.given().get("/q/health/ready").then().statusCode(200);
+        String metrics = Management.given().get("/q/metrics").asString();
         Set<String> exported = new HashSet<>();
         for (String line : metrics.split("\n", -1)) {
             if (!line.startsWith("#") && !line.isBlank()) {
@@ -412,9 +445,11 @@ class DeploymentManifestsTest {
     }
 
     @Test
-    void theDockerfileExposesThePortAndRunsAsNonRoot() {
+    void theDockerfileExposesThePortsAndRunsAsNonRoot() {
         Dockerfile docker = dockerfile();
         assertTrue(docker.expose().contains(application.getProperty("quarkus.http.port")), "EXPOSE " + docker.expose());
+        assertTrue(docker.expose().contains(application.getProperty("quarkus.management.port")),
+                "EXPOSE " + docker.expose() + " lacks the management port");
         assertEquals("1001", docker.user().split(":", -1)[0], "the image runs as uid 1001");
     }
 

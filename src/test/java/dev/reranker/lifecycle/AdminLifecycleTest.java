@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.reranker.engine.ModelSlot;
+import dev.reranker.support.Management;
 import dev.reranker.support.Poll;
 import dev.reranker.support.Ready;
 import dev.reranker.support.Reference;
@@ -119,10 +120,10 @@ class AdminLifecycleTest {
     void unloadThenLoadWalksTheProbesThroughEveryState() {
         admin().post("/admin/model/unload").then().statusCode(200).body("state", equalTo("unloaded"))
                 .body("$", not(hasKey("model")));
-        given().get("/q/health/ready").then().statusCode(503);
+        Management.given().get("/q/health/ready").then().statusCode(503);
         // 503 says when to come back, on TEI's health route and on every scoring route.
         given().get("/health").then().statusCode(503).header("Retry-After", matchesPattern("[1-9][0-9]*"));
-        given().get("/q/health/live").then().statusCode(200);
+        Management.given().get("/q/health/live").then().statusCode(200);
         given().contentType(ContentType.JSON).body(TEI).post("/rerank").then().statusCode(503)
                 .header("Retry-After", matchesPattern("[1-9][0-9]*"))
                 .body("error_type", equalTo("unhealthy")).body("error", containsString("No model is loaded"));
@@ -132,7 +133,7 @@ class AdminLifecycleTest {
         // The answer to a load that succeeded describes the model it left serving: no load is running any more.
         admin().post("/admin/model/load").then().statusCode(200).body("state", equalTo("ready"))
                 .body("loading", equalTo(false)).body("model.name", equalTo("tiny-xlmr-demo"));
-        given().get("/q/health/ready").then().statusCode(200);
+        Management.given().get("/q/health/ready").then().statusCode(200);
         assertEquals(200, rerank());
     }
 
@@ -174,7 +175,7 @@ class AdminLifecycleTest {
         String after = given().contentType(ContentType.JSON).body(Map.of("query", "license", "texts", List.of("a")))
                 .post("/rerank").then().statusCode(200).extract().asString();
         assertEquals(before, after);
-        given().get("/q/health/ready").then().statusCode(200);
+        Management.given().get("/q/health/ready").then().statusCode(200);
     }
 
     @Test
@@ -190,8 +191,8 @@ class AdminLifecycleTest {
             given().contentType(ContentType.JSON).body(Map.of("query", "q", "documents", List.of("a")))
                     .post("/v1/rerank").then().statusCode(500).body("message", containsString("injected"));
             assertEquals(200, rerank());
-            given().get("/q/health/live").then().statusCode(200);
-            given().get("/q/health/ready").then().statusCode(200);
+            Management.given().get("/q/health/live").then().statusCode(200);
+            Management.given().get("/q/health/ready").then().statusCode(200);
         }
     }
 
@@ -200,14 +201,14 @@ class AdminLifecycleTest {
         try (RunnerSwap swap = new RunnerSwap().hold()) {
             CompletableFuture<Integer> stuck = CompletableFuture.supplyAsync(AdminLifecycleTest::rerank);
             Poll.until("the batch is running", () -> swap.entered.getCount() == 0);
-            given().get("/q/health/live").then().statusCode(200);
+            Management.given().get("/q/health/live").then().statusCode(200);
             Thread.sleep(500);
-            given().get("/q/health/live").then().statusCode(503)
+            Management.given().get("/q/health/live").then().statusCode(503)
                     .body("checks.find { it.name == 'model-live' }.data.stuck_batch_ms", greaterThan(300));
             swap.open();
             assertEquals(200, stuck.get(10, TimeUnit.SECONDS));
         }
-        given().get("/q/health/live").then().statusCode(200);
+        Management.given().get("/q/health/live").then().statusCode(200);
     }
 
     @Test

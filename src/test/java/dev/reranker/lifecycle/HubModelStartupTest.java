@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import dev.reranker.support.FakeHubResource;
+import dev.reranker.support.Management;
 import dev.reranker.support.Ready;
 import dev.reranker.support.Reference;
 import io.quarkus.test.junit.QuarkusTest;
@@ -62,7 +63,7 @@ class HubModelStartupTest {
     void startedIsDownWhileTheWeightsDownload() throws Exception {
         assertEquals("true", fakeHub("gated?path=" + HELD), "the download of " + HELD + " never started");
 
-        given().get("/q/health/started").then().statusCode(503)
+        Management.given().get("/q/health/started").then().statusCode(503)
                 .body("status", equalTo("DOWN"))
                 .body("checks[0].data.state", equalTo("loading"))
                 .body("checks[0].data.detail", containsString(REPO + " " + HELD));
@@ -72,7 +73,7 @@ class HubModelStartupTest {
 
         fakeHub("release?path=" + HELD);
         Ready.await();
-        given().get("/q/health/started").then().statusCode(200);
+        Management.given().get("/q/health/started").then().statusCode(200);
     }
 
     @Test

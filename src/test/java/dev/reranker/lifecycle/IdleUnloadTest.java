@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import dev.reranker.engine.ModelSlot;
 import dev.reranker.engine.ServiceState;
 import dev.reranker.support.IdleAndChunkingProfile;
+import dev.reranker.support.Management;
 import dev.reranker.support.Poll;
 import dev.reranker.support.Ready;
 import io.quarkus.test.junit.QuarkusTest;
@@ -45,7 +46,7 @@ class IdleUnloadTest {
         float before = logit();
         Poll.until("the model is released for idleness", () -> slot.snapshot().state() == ServiceState.IDLE);
         given().get("/info").then().body("state", equalTo("idle")).body("idle_unload_ms", equalTo(400));
-        given().get("/q/health/ready").then().statusCode(200);
+        Management.given().get("/q/health/ready").then().statusCode(200);
         given().get("/health").then().statusCode(200);
         int reloads = given().get("/info").jsonPath().getInt("reloads_after_idle");
         assertEquals(before, logit(), 1e-6, "the reloaded model scores the same");

@@ -17,6 +17,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.reranker.support.Management;
 import dev.reranker.support.Ready;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -46,12 +47,12 @@ class ModelStatesTest {
     void probesAndAnswersFollowTheDrainPhases() {
         try {
             lifecycle.readinessDown();
-            given().get("/q/health/ready").then().statusCode(503)
+            Management.given().get("/q/health/ready").then().statusCode(503)
                     .body("checks.find { it.name.startsWith('model-') }.data.state", equalTo("draining"));
             given().get("/health").then().statusCode(503).contentType("application/json")
                     .body("error_type", equalTo("unhealthy")).body("error", containsString("draining"));
-            given().get("/q/health/started").then().statusCode(200);
-            given().get("/q/health/live").then().statusCode(200);
+            Management.given().get("/q/health/started").then().statusCode(200);
+            Management.given().get("/q/health/live").then().statusCode(200);
             // Draining still takes requests until the platform has stopped routing.
             given().contentType(ContentType.JSON).body(Map.of("query", "q", "texts", List.of("a"))).post("/rerank")
                     .then().statusCode(200);
@@ -63,8 +64,8 @@ class ModelStatesTest {
         } finally {
             lifecycle.load(Optional.empty(), Optional.empty());
         }
-        given().get("/q/health/ready").then().statusCode(200);
-        given().get("/q/health/live").then().statusCode(200);
+        Management.given().get("/q/health/ready").then().statusCode(200);
+        Management.given().get("/q/health/live").then().statusCode(200);
         given().get("/health").then().statusCode(200);
     }
 
@@ -77,9 +78,9 @@ class ModelStatesTest {
                 () -> lifecycle.load(Optional.empty(), Optional.empty()));
         try {
             assertTrue(loader.loadWaiting.await(20, TimeUnit.SECONDS), "the load started");
-            given().get("/q/health/started").then().statusCode(503);
-            given().get("/q/health/ready").then().statusCode(503);
-            given().get("/q/health/live").then().statusCode(200);
+            Management.given().get("/q/health/started").then().statusCode(503);
+            Management.given().get("/q/health/ready").then().statusCode(503);
+            Management.given().get("/q/health/live").then().statusCode(200);
             given().contentType(ContentType.JSON).body(Map.of("query", "q", "texts", List.of("a"))).post("/rerank")
                     .then().statusCode(503).body("error_type", equalTo("unhealthy"))
                     .body("error", containsString("loading"));
@@ -87,8 +88,8 @@ class ModelStatesTest {
             loader.admitLoad.countDown();
             loading.get(30, TimeUnit.SECONDS);
         }
-        given().get("/q/health/ready").then().statusCode(200);
-        given().get("/q/health/started").then().statusCode(200);
+        Management.given().get("/q/health/ready").then().statusCode(200);
+        Management.given().get("/q/health/started").then().statusCode(200);
         assertTrue(rerank() == 200);
     }
 }

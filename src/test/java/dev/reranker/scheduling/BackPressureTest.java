@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.reranker.batch.BatchScheduler;
 import dev.reranker.lifecycle.RunnerSwap;
+import dev.reranker.support.Management;
 import dev.reranker.support.Poll;
 import dev.reranker.support.Ready;
 import dev.reranker.support.SmallQueueWithKeysProfile;
@@ -151,7 +152,7 @@ class BackPressureTest {
     private static double dropped(String reason) {
         java.util.regex.Matcher m = java.util.regex.Pattern
                 .compile("reranker_pairs_dropped_total\\{reason=\"" + reason + "\"\\} (\\S+)")
-                .matcher(given().get("/q/metrics").asString());
+                .matcher(Management.given().get("/q/metrics").asString());
         return m.find() ? Double.parseDouble(m.group(1)) : -1;
     }
 

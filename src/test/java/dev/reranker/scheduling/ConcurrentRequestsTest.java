@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.reranker.batch.BatchScheduler;
 import dev.reranker.lifecycle.RunnerSwap;
+import dev.reranker.support.Management;
 import dev.reranker.support.Poll;
 import dev.reranker.support.Ready;
 import io.quarkus.test.junit.QuarkusTest;
@@ -117,7 +118,7 @@ class ConcurrentRequestsTest {
     @Test
     void metricsAppearInPrometheus() {
         logits("metrics", documents(1, 3));
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
         for (String name : List.of("reranker_queue_pairs", "reranker_queue_requests", "reranker_admitted_pairs",
                 "reranker_batch_pairs_count", "reranker_batch_tokens_sum", "reranker_batch_padding_ratio_count",
                 "reranker_tokens_padded_total", "reranker_tokens_real_total", "reranker_queue_wait_seconds_count",
@@ -128,7 +129,8 @@ class ConcurrentRequestsTest {
                 "reranker_throughput_pairs_per_second")) {
             assertTrue(metrics.contains(name), name + " in /q/metrics");
         }
-        given().get("/q/metrics").then().body(containsString("http_server_requests_seconds_count{method=\"POST\""))
+        Management.given().get("/q/metrics").then()
+                .body(containsString("http_server_requests_seconds_count{method=\"POST\""))
                 .body(containsString("uri=\"/rerank\""));
     }
 }

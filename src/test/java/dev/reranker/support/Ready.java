@@ -15,7 +15,7 @@ public final class Ready {
     public static void await() {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (given().get("/health").statusCode() != 200) {
-            io.restassured.response.Response live = given().get("/q/health/live");
+            io.restassured.response.Response live = Management.given().get("/q/health/live");
             if (live.statusCode() != 200) {
                 throw new AssertionError("the model failed to load: " + live.body().asString());
             }
