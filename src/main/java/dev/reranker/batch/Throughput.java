@@ -10,8 +10,8 @@ package dev.reranker.batch;
  * @param paddingRatio padded tokens / real tokens of recent batches
  * @param tokensPerPair real tokens of a recent pair; NaN before a batch was measured
  * @param charsPerToken characters per token of recent requests, for estimating a request before tokenizing it
- * @param overheadRatio wall time of recent busy periods over their batches' compute time (parsing, tokenizing and
- *        answering around the model), at least 1
+ * @param overheadRatio wall time of recent busy periods over the compute time of their tokens (parsing, tokenizing
+ *        and answering around the model), at least 1
  * @param batches batches measured since the model's warm-up
  * @param queuedSeconds estimated seconds to compute what is admitted and not yet computed
  */

@@ -3,6 +3,8 @@ package dev.reranker.batch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
+import org.jboss.logging.Logger;
+
 /**
  * How fast the served model computes on this machine, learnt from its own batches: seconds per padded token, the
  * padding the batches carry, the tokens of a pair and the characters of a token. Admission turns queued work (in
@@ -19,8 +21,11 @@ import java.util.function.LongSupplier;
  * A batch's time is the model's compute alone; the service also parses, tokenizes, cuts batches and answers, on the
  * same cores. For a fast model that overhead is a large part of the time a backlog takes, for a large one next to
  * nothing. So the estimate also keeps an <b>overhead ratio</b>, measured over busy periods (from the moment work is
- * admitted while nothing was until nothing is left): the period's wall time per token divided by its batches' compute
- * time per token (per worker), at least 1. Admission multiplies compute time by it. A period of fewer than
+ * admitted while nothing was until nothing is left): the period's wall time per real token divided by the compute
+ * time per real token (per worker) the estimate holds when the period ends, at least 1. Admission multiplies compute
+ * time by it, so that the two together give back the period's wall time. (Not the period's own batch times: a tiny
+ * model's time per token depends on the batch's size, and the median of the last batches, which the estimate holds,
+ * can be a quarter below the period's mean; the ratio must correct the figure admission uses.) A period of fewer than
  * {@link #PERIOD_BATCHES} batches is ignored: it is one request's latency, not how fast a backlog drains. Each
  * period weighs by its batches, as that many samples of the batches' average would.
  *
@@ -29,6 +34,8 @@ import java.util.function.LongSupplier;
  * admission.
  */
 final class ThroughputEstimate {
+
+    private static final Logger LOG = Logger.getLogger(ThroughputEstimate.class);
 
     /** Weight of a new (median) sample: after ten batches the seed weighs (1 - 0.3)^10 = 3 %. */
     static final double ALPHA = 0.3;
@@ -45,7 +52,7 @@ final class ThroughputEstimate {
      * @param paddingRatio padded tokens / real tokens of recent batches
      * @param tokensPerPair real tokens of a recent pair
      * @param charsPerToken characters of text per token of recent requests
-     * @param overheadRatio wall time of recent busy periods over their batches' compute time, at least 1; NaN
+     * @param overheadRatio wall time of recent busy periods over the compute time of their tokens, at least 1; NaN
      *        while no model is calibrated
      * @param batches batches measured since the seed
      */
@@ -85,6 +92,7 @@ final class ThroughputEstimate {
     private long lastEnded = -1;
     private long periodStart;
     private long periodComputeNanos;
+    private long periodTokens;
     private int periodBatches;
     private boolean overheadSeen;
 
@@ -129,6 +137,7 @@ final class ThroughputEstimate {
         period = id;
         periodStart = clock.getAsLong();
         periodComputeNanos = 0;
+        periodTokens = 0;
         periodBatches = 0;
     }
 
@@ -141,16 +150,20 @@ final class ThroughputEstimate {
         period = -1;
         long wall = clock.getAsLong() - periodStart;
         Speed now = current.get();
-        if (!now.known() || periodBatches < PERIOD_BATCHES || periodComputeNanos <= 0 || wall <= 0) {
+        if (!now.known() || periodBatches < PERIOD_BATCHES || periodTokens <= 0 || wall <= 0) {
             return;
         }
-        double sample = Math.max(1.0, (double) wall * workers / periodComputeNanos);
+        double compute = periodTokens * now.secondsPerPaddedToken() * now.paddingRatio() * 1e9;
+        double sample = Math.max(1.0, wall * workers / compute);
         // A period of n batches weighs as n/3 samples: the first replaces the 1 assumed before anything was seen.
         double weight = overheadSeen ? 1 - Math.pow(1 - ALPHA, (double) periodBatches / PERIOD_BATCHES) : 1.0;
         overheadSeen = true;
         double ratio = Math.max(1.0, now.overheadRatio() + weight * (sample - now.overheadRatio()));
         current.set(new Speed(now.model(), now.secondsPerPaddedToken(), now.paddingRatio(), now.tokensPerPair(),
                 now.charsPerToken(), ratio, now.batches()));
+        LOG.debugf("Busy period %d: %d batches, %d tokens in %.3f s (batches %.3f s, estimated compute %.3f s):"
+                + " sample %.3f, overhead ratio %.3f", id, periodBatches, periodTokens, wall / 1e9,
+                periodComputeNanos / 1e9, compute / 1e9, sample, ratio);
     }
 
     /** A batch of {@code model} computed {@code pairs} pairs in {@code nanos}. */
@@ -161,6 +174,7 @@ final class ThroughputEstimate {
         }
         if (period >= 0) {
             periodComputeNanos += nanos;
+            periodTokens += realTokens;
             periodBatches++;
         }
         recent[samples % recent.length] = nanos / 1e9 / paddedTokens;

@@ -12,7 +12,7 @@ import java.time.Duration;
  * @param tokensPerPair real tokens of a recent pair
  * @param pairsPerSecond pairs per second at that length
  * @param charsPerToken characters per token of recent requests
- * @param overheadRatio wall time of recent busy periods over their batches' compute time
+ * @param overheadRatio wall time of recent busy periods over the compute time of their tokens
  * @param batches batches measured since the model's warm-up
  * @param queuedSeconds estimated seconds to compute what is admitted
  * @param maxQueuedTime the bound on queued plus new work
