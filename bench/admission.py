@@ -250,14 +250,16 @@ def scenario_disconnect(svc, args, rng):
 def prepare(model, work):
     """A copy of the model folder made of hard links, so that the graph the service builds lands in --work."""
     copy = os.path.join(work, os.path.basename(os.path.normpath(model)))
-    os.makedirs(copy, exist_ok=True)
-    for name in os.listdir(model):
-        target = os.path.join(copy, name)
-        if not os.path.exists(target):
-            try:
-                os.link(os.path.join(model, name), target)
-            except OSError:
-                shutil.copy(os.path.join(model, name), target)
+    for folder, _, files in os.walk(model):  # with subfolders: an ONNX export's onnx/model_quantized.onnx
+        into = os.path.join(copy, os.path.relpath(folder, model))
+        os.makedirs(into, exist_ok=True)
+        for name in files:
+            target = os.path.join(into, name)
+            if not os.path.exists(target):
+                try:
+                    os.link(os.path.join(folder, name), target)
+                except OSError:
+                    shutil.copy(os.path.join(folder, name), target)
     return copy
 
 
