@@ -78,7 +78,7 @@ class InfoResource {
     private static InfoResponse.Throughput throughput(SpeedEstimate t) {
         return new InfoResponse.Throughput(finite(t.secondsPerPaddedToken()), finite(t.secondsPerToken()),
                 finite(t.paddingRatio()), finite(t.tokensPerPair()), finite(t.pairsPerSecond()),
-                finite(t.charsPerToken()), t.batches(), t.queuedSeconds());
+                finite(t.charsPerToken()), finite(t.overheadRatio()), t.batches(), t.queuedSeconds());
     }
 
     /** JSON has no NaN: unknown is null. */

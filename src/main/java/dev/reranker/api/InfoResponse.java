@@ -58,6 +58,7 @@ record InfoResponse(
             @JsonProperty("tokens_per_pair") Double tokensPerPair,
             @JsonProperty("pairs_per_second") Double pairsPerSecond,
             @JsonProperty("chars_per_token") Double charsPerToken,
+            @JsonProperty("overhead_ratio") Double overheadRatio,
             @JsonProperty("batches_measured") long batchesMeasured,
             @JsonProperty("queued_seconds") double queuedSeconds) {
     }

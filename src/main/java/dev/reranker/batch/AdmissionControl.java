@@ -3,7 +3,8 @@ package dev.reranker.batch;
 /**
  * Decides, before a request's pairs exist, whether the service takes it: the scheduler's one place of
  * back-pressure. Lock-free on purpose (atomics only): it runs on the HTTP event loop for every request, also for
- * those it refuses, and must never wait for the queue's lock while a worker holds it.
+ * those it refuses, and must never wait for the queue's lock while a worker holds it. (Only when a busy period
+ * begins or ends does it tell the estimate, whose lock is never held for longer than a few arithmetic steps.)
  *
  * <p>
  * Work is counted twice: in pairs, held in memory until their request is answered (bounded by

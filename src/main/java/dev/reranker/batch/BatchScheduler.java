@@ -23,7 +23,7 @@ public final class BatchScheduler implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(BatchScheduler.class);
 
-    private final ThroughputEstimate estimate = new ThroughputEstimate();
+    private final ThroughputEstimate estimate;
     private final AdmissionControl admission;
     private final PairQueue queue;
     private final BatchWorkers workers;
@@ -36,6 +36,7 @@ public final class BatchScheduler implements AutoCloseable {
     /** @param clock times batches (nanoseconds): tests pass a clock that their fake engine moves */
     public BatchScheduler(SchedulerSettings settings, MeterRegistry registry, LongSupplier clock) {
         this.maxQueuedTime = Duration.ofNanos(settings.maxQueuedNanos());
+        this.estimate = new ThroughputEstimate(settings.workers(), clock);
         this.admission = new WorkBudget(settings.maxQueuedPairs(), settings.maxQueuedNanos(), settings.workers(),
                 estimate);
         SchedulerMetrics metrics = new SchedulerMetrics(registry);
@@ -109,8 +110,8 @@ public final class BatchScheduler implements AutoCloseable {
     public Throughput throughput() {
         ThroughputEstimate.Speed speed = estimate.speed();
         return new Throughput(speed.known(), speed.secondsPerPaddedToken(), speed.secondsPerToken(),
-                speed.paddingRatio(), speed.tokensPerPair(), speed.charsPerToken(), speed.batches(),
-                admission.queuedSeconds());
+                speed.paddingRatio(), speed.tokensPerPair(), speed.charsPerToken(), speed.overheadRatio(),
+                speed.batches(), admission.queuedSeconds());
     }
 
     /**

@@ -19,13 +19,28 @@ import java.util.concurrent.atomic.AtomicReference;
  * The load (pairs, tokens, closed) is one immutable value behind one atomic reference, so that closing and
  * reserving are ordered: once {@link #close()} returned no reservation succeeds, and a drain that sees nothing
  * reserved sees the last of it. While no model is calibrated the speed is unknown and only pairs are counted.
+ *
+ * <p>
+ * The same value numbers busy periods (from the moment work is admitted while none was until none is left), which
+ * the estimate times to learn the service's overhead around the model's compute.
  */
 final class WorkBudget implements AdmissionControl {
 
     /** The gate's refusal, worded the same whichever bound is reached, so that clients see one message. */
     static final String FULL = "Model is overloaded: the queue is full; retry later";
 
-    private record Load(long pairs, long tokens, boolean closed) {
+    /** @param period busy periods begun so far; the current one while not empty */
+    private record Load(long pairs, long tokens, boolean closed, long period) {
+
+        boolean empty() {
+            return pairs == 0 && tokens <= 0;
+        }
+
+        /** This load changed by {@code pairs} and {@code tokens}; a new busy period when it was empty. */
+        Load plus(long pairs, long tokens) {
+            Load next = new Load(this.pairs + pairs, this.tokens + tokens, closed, period);
+            return empty() && !next.empty() ? new Load(next.pairs, next.tokens, closed, period + 1) : next;
+        }
     }
 
     /** Batches after which the estimate is trusted to call a request too large on its own. */
@@ -35,7 +50,7 @@ final class WorkBudget implements AdmissionControl {
     private final long maxQueuedNanos;
     private final int workers;
     private final ThroughputEstimate estimate;
-    private final AtomicReference<Load> load = new AtomicReference<>(new Load(0, 0, false));
+    private final AtomicReference<Load> load = new AtomicReference<>(new Load(0, 0, false, 0));
     /** System.nanoTime() at which the drain ends, once shutting down; what is admitted must be done by then. */
     private volatile long closesAt;
     private volatile boolean closing;
@@ -57,7 +72,9 @@ final class WorkBudget implements AdmissionControl {
                 throw new SchedulerClosedException("the service is shutting down");
             }
             refuseUnlessFits(current, pairs, tokens, speed, "this request");
-            if (load.compareAndSet(current, new Load(current.pairs() + pairs, current.tokens() + tokens, false))) {
+            Load next = current.plus(pairs, tokens);
+            if (load.compareAndSet(current, next)) {
+                moved(current, next);
                 return;
             }
         }
@@ -71,13 +88,14 @@ final class WorkBudget implements AdmissionControl {
         long extraTokens = newTokens - tokens;
         while (true) {
             Load current = load.get();
-            Load others = new Load(current.pairs() - pairs, current.tokens() - tokens, current.closed());
+            Load others = current.plus(-pairs, -tokens);
             // Only growth is checked: a request that turned out smaller than estimated always keeps its place.
             if (extraPairs > 0 || extraTokens > 0) {
                 refuseUnlessFits(others, newPairs, newTokens, speed, "this request's documents");
             }
-            if (load.compareAndSet(current,
-                    new Load(current.pairs() + extraPairs, current.tokens() + extraTokens, current.closed()))) {
+            Load next = current.plus(extraPairs, extraTokens);
+            if (load.compareAndSet(current, next)) {
+                moved(current, next);
                 return;
             }
         }
@@ -85,12 +103,32 @@ final class WorkBudget implements AdmissionControl {
 
     @Override
     public void computed(long tokens) {
-        load.updateAndGet(current -> new Load(current.pairs(), current.tokens() - tokens, current.closed()));
+        change(0, -tokens);
     }
 
     @Override
     public void release(int pairs, long tokens) {
-        load.updateAndGet(current -> new Load(current.pairs() - pairs, current.tokens() - tokens, current.closed()));
+        change(-pairs, -tokens);
+    }
+
+    private void change(long pairs, long tokens) {
+        while (true) {
+            Load current = load.get();
+            Load next = current.plus(pairs, tokens);
+            if (load.compareAndSet(current, next)) {
+                moved(current, next);
+                return;
+            }
+        }
+    }
+
+    /** Tells the estimate when a busy period begins or ends (after the fact: it ignores a late, stale word). */
+    private void moved(Load before, Load after) {
+        if (before.empty() && !after.empty()) {
+            estimate.busy(after.period());
+        } else if (!before.empty() && after.empty()) {
+            estimate.idle(after.period());
+        }
     }
 
     @Override
@@ -138,7 +176,7 @@ final class WorkBudget implements AdmissionControl {
 
     @Override
     public void close() {
-        load.updateAndGet(current -> new Load(current.pairs(), current.tokens(), true));
+        load.updateAndGet(current -> new Load(current.pairs(), current.tokens(), true, current.period()));
     }
 
     /** Refuses what could never be admitted, however empty the queue. */
@@ -158,7 +196,7 @@ final class WorkBudget implements AdmissionControl {
     }
 
     private void refuseUnlessFits(Load current, int pairs, long tokens, ThroughputEstimate.Speed speed, String what) {
-        if (current.pairs() == 0 && current.tokens() <= 0) {
+        if (current.empty()) {
             // Nothing else is admitted: see the class comment.
             return;
         }

@@ -125,7 +125,8 @@ public class Reranker {
     public SpeedEstimate speed() {
         Throughput t = scheduler.throughput();
         return new SpeedEstimate(t.secondsPerPaddedToken(), t.secondsPerToken(), t.paddingRatio(), t.tokensPerPair(),
-                t.pairsPerSecond(), t.charsPerToken(), t.batches(), t.queuedSeconds(), scheduler.maxQueuedTime());
+                t.pairsPerSecond(), t.charsPerToken(), t.overheadRatio(), t.batches(), t.queuedSeconds(),
+                scheduler.maxQueuedTime());
     }
 
     /** Requests accepted and not yet answered. */

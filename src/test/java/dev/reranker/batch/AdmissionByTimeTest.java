@@ -84,7 +84,9 @@ class AdmissionByTimeTest {
 
     @AfterEach
     void stop() {
-        scheduler.shutdown(TimeUnit.SECONDS.toNanos(5));
+        if (scheduler != null) {
+            scheduler.shutdown(TimeUnit.SECONDS.toNanos(5));
+        }
     }
 
     private static List<EncodedPair> pairs(int first, int count, int length) {
@@ -208,6 +210,135 @@ class AdmissionByTimeTest {
         assertArrayEquals(new float[] { 1, 2, 3, 4 }, first.result().get(5, TimeUnit.SECONDS));
         // Four batches later the estimate is far closer to 1 ms per token than to the seed.
         assertTrue(scheduler.throughput().secondsPerToken() < 25e-3, scheduler.throughput().toString());
+    }
+
+    /**
+     * One busy period: a request admitted, {@code overheadMs} of the clock spent before its pairs are queued (as
+     * parsing and tokenizing would), then computed. Its period ends when it is answered.
+     */
+    private void period(FakeEngine engine, int first, int pairs, int length, long overheadMs) throws Exception {
+        List<EncodedPair> encoded = pairs(first, pairs, length);
+        Reservation reservation = scheduler.admit(pairs, (long) pairs * length);
+        clock.addAndGet(overheadMs * MS);
+        scheduler.submit(reservation, engine, encoded).result().get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void theOverheadRatioIsLearntFromBusyPeriodsAndMultipliesTheComputeTime() throws Exception {
+        start(Long.MAX_VALUE, 10_000);
+        FakeEngine engine = new FakeEngine(MS);
+        scheduler.calibrate(engine, 1e-3);
+        assertEquals(1.0, scheduler.throughput().overheadRatio(), "nothing seen: the compute alone");
+        // Four batches of 50 ms of compute in a period of 100 + 200 ms: 1.5, the first period replaces the 1.
+        period(engine, 0, 4, 50, 100);
+        assertEquals(1.5, scheduler.throughput().overheadRatio(), 1e-12);
+        assertEquals(1.5e-3, scheduler.throughput().secondsPerToken(), 1e-12);
+        assertEquals(1.0 / (1.5e-3 * 50), scheduler.throughput().pairsPerSecond(), 1e-9);
+        // A period of 3.0 (400 ms of overhead around 200 of compute) moves it as 4/3 samples of weight 0.3 would.
+        period(engine, 10, 4, 50, 400);
+        double weight = 1 - Math.pow(0.7, 4.0 / 3);
+        assertEquals(1.5 + weight * 1.5, scheduler.throughput().overheadRatio(), 1e-12);
+        for (int i = 0; i < 12; i++) {
+            period(engine, 100 + 10 * i, 4, 50, 400);
+        }
+        assertEquals(3.0, scheduler.throughput().overheadRatio(), 0.01, "converged");
+        // One or two batches are one request's latency, not a backlog's: they do not move it.
+        double before = scheduler.throughput().overheadRatio();
+        period(engine, 300, 2, 50, 5_000);
+        assertEquals(before, scheduler.throughput().overheadRatio(), 1e-12);
+        // No overhead at all: the ratio comes down, never below 1.
+        for (int i = 0; i < 20; i++) {
+            period(engine, 400 + 10 * i, 4, 50, 0);
+        }
+        assertEquals(1.0, scheduler.throughput().overheadRatio(), 0.01);
+        assertTrue(scheduler.throughput().overheadRatio() >= 1.0);
+        assertEquals(34 * 4 + 2, scheduler.throughput().batches());
+    }
+
+    @Test
+    void theOverheadRatioNeverFallsBelowOne() {
+        AtomicLong time = new AtomicLong();
+        ThroughputEstimate estimate = new ThroughputEstimate(1, time::get);
+        BatchRunner model = pairs -> new float[pairs.size()];
+        estimate.calibrate(model, 1e-3);
+        estimate.busy(1);
+        // Three batches said to take 100 ms each in a period of 150 ms of the clock (a clock coarser than the
+        // batches, or batches timed on another clock): no overhead, not a negative one.
+        for (int i = 0; i < 3; i++) {
+            estimate.batch(model, 1, 100, 100, 100 * MS);
+        }
+        time.addAndGet(150 * MS);
+        estimate.idle(1);
+        assertEquals(1.0, estimate.speed().overheadRatio());
+        // A late word of a period already ended does not open it again; the next one is measured.
+        estimate.busy(1);
+        for (int i = 0; i < 3; i++) {
+            estimate.batch(model, 1, 100, 100, 100 * MS);
+        }
+        time.addAndGet(10_000 * MS);
+        estimate.idle(1);
+        assertEquals(1.0, estimate.speed().overheadRatio());
+        estimate.busy(2);
+        for (int i = 0; i < 3; i++) {
+            estimate.batch(model, 1, 100, 100, 100 * MS);
+        }
+        time.addAndGet(600 * MS);
+        estimate.idle(2);
+        // A sample of 2.0 from three batches: weight 0.3.
+        assertEquals(1.3, estimate.speed().overheadRatio(), 1e-12);
+    }
+
+    @Test
+    void theOverheadRatioStartsOverWithEveryModelAndAPeriodAcrossTheChangeIsNotMeasured() throws Exception {
+        start(Long.MAX_VALUE, 10_000);
+        FakeEngine old = new FakeEngine(MS);
+        scheduler.calibrate(old, 1e-3);
+        period(old, 0, 4, 50, 200);
+        assertEquals(2.0, scheduler.throughput().overheadRatio(), 1e-12);
+        // Reload or hot swap: the new model's own warm-up, and no overhead known yet.
+        FakeEngine next = new FakeEngine(MS);
+        scheduler.calibrate(next, 1e-3);
+        assertEquals(1.0, scheduler.throughput().overheadRatio());
+        assertEquals(1e-3, scheduler.throughput().secondsPerToken(), 1e-12);
+        // A period that began before a swap holds time of the old model: it says nothing of the new one's overhead.
+        Reservation early = scheduler.admit(4, 200);
+        clock.addAndGet(1_000 * MS);
+        FakeEngine third = new FakeEngine(MS);
+        scheduler.calibrate(third, 1e-3);
+        scheduler.submit(early, third, pairs(10, 4, 50)).result().get(5, TimeUnit.SECONDS);
+        assertEquals(1.0, scheduler.throughput().overheadRatio());
+        period(third, 20, 4, 50, 100);
+        assertEquals(1.5, scheduler.throughput().overheadRatio(), 1e-12);
+        // Unloaded: nothing is known.
+        scheduler.forgetThroughput();
+        assertTrue(Double.isNaN(scheduler.throughput().overheadRatio()));
+    }
+
+    @Test
+    void admissionCountsTheOverheadAtTheBoundary() throws Exception {
+        // 10 s of queued work; 10 ms of compute per token, and as much again around it: 20 ms per token, 500 tokens.
+        start(TimeUnit.SECONDS.toNanos(10), 10_000);
+        FakeEngine engine = new FakeEngine(10 * MS);
+        scheduler.calibrate(engine, 10e-3);
+        period(engine, 0, 4, 100, 4_000);
+        assertEquals(2.0, scheduler.throughput().overheadRatio(), 1e-12);
+        assertEquals(20e-3, scheduler.throughput().secondsPerToken(), 1e-12);
+        engine.gate = new CountDownLatch(1);
+        ScoringJob running = submit(engine, pairs(10, 1, 100)); // 2 s
+        ScoringJob queued = submit(engine, pairs(20, 3, 100)); // 6 s more: 8 s
+        assertEquals(8.0, scheduler.throughput().queuedSeconds(), 1e-9);
+        // Exactly at the bound (8 s + 100 tokens x 20 ms): admitted.
+        scheduler.admit(1, 100).release();
+        // One token past it: refused, although the compute alone (5.01 s) would fit twice.
+        OverloadedException over = assertThrows(OverloadedException.class, () -> scheduler.admit(1, 101));
+        assertEquals(1, over.retryAfterSeconds());
+        assertTrue(over.getMessage().contains("8.0 s") && over.getMessage().contains("2.0 s more"), over.getMessage());
+        // Alone, 501 tokens (10.02 s) are more than a request may take here, once the estimate rests on batches.
+        assertThrows(RequestTooLargeException.class, () -> scheduler.admit(1, 501));
+        engine.gate.countDown();
+        running.result().get(5, TimeUnit.SECONDS);
+        queued.result().get(5, TimeUnit.SECONDS);
+        assertEquals(0, scheduler.admittedPairs());
     }
 
     @Test

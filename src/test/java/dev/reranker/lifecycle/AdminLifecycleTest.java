@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
@@ -102,16 +103,17 @@ class AdminLifecycleTest {
             assertEquals(200, rerank());
         }
         given().get("/info").then().body("throughput.batches_measured", greaterThan(0))
-                .body("throughput.pairs_per_second", greaterThan(0f));
+                .body("throughput.pairs_per_second", greaterThan(0f))
+                .body("throughput.overhead_ratio", greaterThanOrEqualTo(1f));
         // Unloaded: nothing is known of the next model's speed.
         admin().post("/admin/model/unload").then().statusCode(200);
         given().get("/info").then().body("throughput.batches_measured", equalTo(0))
-                .body("throughput.seconds_per_token", nullValue());
+                .body("throughput.seconds_per_token", nullValue()).body("throughput.overhead_ratio", nullValue());
         // Loaded (again, or another one): its own warm-up is the estimate until its batches move it.
         admin().post("/admin/model/load").then().statusCode(200);
         given().get("/info").then().body("throughput.batches_measured", equalTo(0))
                 .body("throughput.seconds_per_padded_token", greaterThan(0f))
-                .body("throughput.tokens_per_pair", nullValue());
+                .body("throughput.tokens_per_pair", nullValue()).body("throughput.overhead_ratio", equalTo(1f));
         assertEquals(200, rerank());
         given().get("/info").then().body("throughput.batches_measured", equalTo(1));
     }
