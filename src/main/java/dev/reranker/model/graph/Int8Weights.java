@@ -20,7 +20,8 @@ import dev.reranker.model.safetensors.SafetensorsTensor;
  * point over the whole batch); B the int8 weight as [in, out], the matrix A is multiplied by, so the PyTorch [out, in]
  * weight is transposed while it is quantized; b_scale one float per output column (per channel) or one for the whole
  * matrix (per tensor); no zero point: the weights are quantized symmetrically around 0, as
- * {@code onnxruntime.quantization.quantize_dynamic} does by default. ONNX Runtime packs the constant B into its own
+ * {@code onnxruntime.quantization.quantize_dynamic} does by default. (Asymmetric uint8 weights, with a zero point per
+ * scale, exist for measurement: {@link Scheme#asymmetric()}.) ONNX Runtime packs the constant B into its own
  * buffers once, at session creation.
  *
  * <p>

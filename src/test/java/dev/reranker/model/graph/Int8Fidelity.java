@@ -37,7 +37,8 @@ import dev.reranker.tokenize.PairTokenizer;
  * <p>
  * Query sets: the pairs of safetensors/reference.json for the model (every max-length and truncation; 2 to 7
  * documents a query) and safetensors/int8-queries.json (40 queries of 20 documents, made by
- * tools/oracle/make_int8_fixtures.py). {@code Int8FidelityTest} asserts the figures; {@link #main} prints them for
+ * tools/oracle/make_int8_fixtures.py). {@code Int8GraphTest} asserts the figures of the service's scheme; {@link #main}
+ * prints them for
  * every quantization scheme given (bench/int8_fidelity.sh):
  *
  * <pre>
