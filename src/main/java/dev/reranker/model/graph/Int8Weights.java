@@ -20,7 +20,8 @@ import dev.reranker.model.safetensors.SafetensorsTensor;
  * point over the whole batch); B the int8 weight as [in, out], the matrix A is multiplied by, so the PyTorch [out, in]
  * weight is transposed while it is quantized; b_scale one float per output column (per channel) or one for the whole
  * matrix (per tensor); no zero point: the weights are quantized symmetrically around 0, as
- * {@code onnxruntime.quantization.quantize_dynamic} does by default. ONNX Runtime packs the constant B into its own
+ * {@code onnxruntime.quantization.quantize_dynamic} does by default. (Asymmetric uint8 weights, with a zero point per
+ * scale, exist for measurement: {@link Scheme#asymmetric()}.) ONNX Runtime packs the constant B into its own
  * buffers once, at session creation.
  *
  * <p>
@@ -39,21 +40,29 @@ final class Int8Weights {
      *
      * @param perChannel one scale per output column (else one per matrix)
      * @param limit the largest magnitude of a quantized weight: 127 for the full int8 range, 63 for 7 bits (which
-     *        keeps AVX2's u8 x s8 pairwise sums inside int16)
+     *        keeps AVX2's u8 x s8 pairwise sums inside int16); 255 for asymmetric weights
+     * @param unsigned uint8 weights: with zero point 128 when symmetric
+     * @param asymmetric uint8 weights spanning [min, max] of their channel (or matrix) with a zero point of their
+     *        own, as ONNX's DynamicQuantizeLinear makes them: for measurement only (docs/precision.md), the service
+     *        uses {@link #DEFAULT}
      */
-    record Scheme(boolean perChannel, int limit, boolean unsigned) {
+    record Scheme(boolean perChannel, int limit, boolean unsigned, boolean asymmetric) {
         /**
          * Per channel, 7 bits, signed: chosen by measurement (docs/precision.md). On a CPU without VNNI (AVX2,
          * AVX-512 without VNNI), ONNX Runtime multiplies uint8 activations by int8 weights with vpmaddubsw, which
          * adds two products into a saturating int16: full-range weights (127) overflow it, and st-bert's mean
          * Spearman fell to 0.94 with one query at -0.52. Weights within ±63 cannot overflow it; uint8 weights
-         * (zero point 128) avoid it too, as accurately, but ran 16% slower at full size.
+         * (zero point 128, or asymmetric) avoid it too, more accurately for asymmetric ones, but the uint8 x uint8
+         * kernel they need ran slower at full size.
          */
-        static final Scheme DEFAULT = new Scheme(true, 63, false);
+        static final Scheme DEFAULT = new Scheme(true, 63, false, false);
 
-        /** For the cache key and logs: per-channel/127, per-tensor/127/u8. */
+        private static final String ASYMMETRIC = "u8-asym";
+
+        /** For the cache key and logs: per-channel/127, per-tensor/127/u8, per-channel/u8-asym. */
         String label() {
-            return (perChannel ? "per-channel" : "per-tensor") + "/" + limit + (unsigned ? "/u8" : "");
+            return (perChannel ? "per-channel" : "per-tensor") + "/"
+                    + (asymmetric ? ASYMMETRIC : limit + (unsigned ? "/u8" : ""));
         }
 
         /** The inverse of {@link #label()}. */
@@ -61,14 +70,20 @@ final class Int8Weights {
             String t = text.toLowerCase(Locale.ROOT);
             int slash = t.indexOf('/');
             String rest = slash < 0 ? "127" : t.substring(slash + 1);
+            if (rest.equals(ASYMMETRIC)) {
+                return new Scheme(t.startsWith("per-channel"), 255, true, true);
+            }
             boolean unsigned = rest.endsWith("/u8");
             return new Scheme(t.startsWith("per-channel"), Integer.parseInt(unsigned ? rest.substring(0,
-                    rest.length() - 3) : rest), unsigned);
+                    rest.length() - 3) : rest), unsigned, false);
         }
     }
 
-    /** One weight to quantize: [out, in] in the checkpoint, [in, out] at {@code offset} of the file. */
-    record Plan(SafetensorsTensor source, long out, long in, long offset, long scaleOffset) {
+    /**
+     * One weight to quantize: [out, in] in the checkpoint, [in, out] at {@code offset} of the file, its scales at
+     * {@code scaleOffset}, its zero points (asymmetric schemes only) at {@code zeroOffset}.
+     */
+    record Plan(SafetensorsTensor source, long out, long in, long offset, long scaleOffset, long zeroOffset) {
     }
 
     private final Scheme scheme;
@@ -94,13 +109,20 @@ final class Int8Weights {
         long offset = align(size);
         long scaleOffset = align(offset + out * in);
         long scales = scheme.perChannel() ? out : 1;
-        size = scaleOffset + scales * 4;
-        plans.add(new Plan(source, out, in, offset, scaleOffset));
+        long zeroOffset = scaleOffset + scales * 4;
+        size = scheme.asymmetric() ? zeroOffset + scales : zeroOffset;
+        plans.add(new Plan(source, out, in, offset, scaleOffset, zeroOffset));
         String b = source.name() + "_int8";
         String scale = source.name() + "_scale";
         graph.externalInitializer(b, scheme.unsigned() ? UINT8 : INT8, new long[] { in, out }, location, offset,
                 out * in);
         graph.externalInitializer(scale, OnnxGraph.FLOAT, new long[] { scales }, location, scaleOffset, scales * 4);
+        if (scheme.asymmetric()) {
+            // Right after the scales, unaligned: ONNX Runtime copies initializers this small.
+            String zero = source.name() + "_zero_point";
+            graph.externalInitializer(zero, UINT8, new long[] { scales }, location, zeroOffset, scales);
+            return List.of(b, scale, zero);
+        }
         return List.of(b, scale, scheme.unsigned() ? graph.uint8s(new long[0], (byte) 128) : "");
     }
 
@@ -120,13 +142,21 @@ final class Int8Weights {
             for (Plan p : plans) {
                 float[] w = read(p.source());
                 ByteBuffer q = ByteBuffer.allocate((int) (p.out() * p.in()));
-                ByteBuffer s = ByteBuffer.allocate((int) ((scheme.perChannel() ? p.out() : 1) * 4))
-                        .order(ByteOrder.LITTLE_ENDIAN);
-                quantize(w, (int) p.out(), (int) p.in(), q.array(), s);
+                int groups = scheme.perChannel() ? (int) p.out() : 1;
+                ByteBuffer s = ByteBuffer.allocate(groups * 4).order(ByteOrder.LITTLE_ENDIAN);
+                ByteBuffer z = ByteBuffer.allocate(groups);
+                if (scheme.asymmetric()) {
+                    quantizeAsymmetric(w, (int) p.out(), (int) p.in(), q.array(), s, z.array());
+                } else {
+                    quantize(w, (int) p.out(), (int) p.in(), q.array(), s);
+                }
                 written = pad(out, digest, written, p.offset());
                 written += put(out, digest, q, written);
                 written = pad(out, digest, written, p.scaleOffset());
                 written += put(out, digest, s.flip(), written);
+                if (scheme.asymmetric()) {
+                    written += put(out, digest, z, written);
+                }
             }
             pad(out, digest, written, size);
         }
@@ -160,6 +190,45 @@ final class Int8Weights {
                 float v = (float) Math.rint(w[o * in + i] / scale);
                 int clamped = (int) Math.max(-scheme.limit(), Math.min(scheme.limit(), v));
                 q[i * out + o] = (byte) (scheme.unsigned() ? clamped + 128 : clamped);
+            }
+        }
+    }
+
+    /**
+     * Asymmetric uint8 quantization of the [out, in] matrix {@code w} into {@code q} laid out [in, out], as ONNX's
+     * DynamicQuantizeLinear does for activations: over the output row (per channel) or the matrix, the range
+     * [min(lo, 0), max(hi, 0)] maps onto 0..255, scale = range / 255, zero point = round-half-even(-min / scale), q =
+     * clamp(round-half-even(w / scale) + zero point, 0, 255). A row of zeros gets scale 1, zero point 0.
+     */
+    void quantizeAsymmetric(float[] w, int out, int in, byte[] q, ByteBuffer scales, byte[] zeroPoints) {
+        float tensorLo = 0;
+        float tensorHi = 0;
+        if (!scheme.perChannel()) {
+            for (float v : w) {
+                tensorLo = Math.min(tensorLo, v);
+                tensorHi = Math.max(tensorHi, v);
+            }
+        }
+        for (int o = 0; o < out; o++) {
+            float lo = tensorLo;
+            float hi = tensorHi;
+            if (scheme.perChannel()) {
+                lo = 0;
+                hi = 0;
+                for (int i = 0; i < in; i++) {
+                    lo = Math.min(lo, w[o * in + i]);
+                    hi = Math.max(hi, w[o * in + i]);
+                }
+            }
+            float scale = hi == lo ? 1f : (hi - lo) / 255f;
+            int zero = (int) Math.max(0, Math.min(255, Math.rint(-lo / scale)));
+            if (scheme.perChannel() || o == 0) {
+                scales.putFloat(scale);
+                zeroPoints[scheme.perChannel() ? o : 0] = (byte) zero;
+            }
+            for (int i = 0; i < in; i++) {
+                double v = Math.rint(w[o * in + i] / scale) + zero;
+                q[i * out + o] = (byte) (int) Math.max(0, Math.min(255, v));
             }
         }
     }

@@ -37,11 +37,12 @@ import dev.reranker.tokenize.PairTokenizer;
  * <p>
  * Query sets: the pairs of safetensors/reference.json for the model (every max-length and truncation; 2 to 7
  * documents a query) and safetensors/int8-queries.json (40 queries of 20 documents, made by
- * tools/oracle/make_int8_fixtures.py). {@code Int8FidelityTest} asserts the figures; {@link #main} prints them for
+ * tools/oracle/make_int8_fixtures.py). {@code Int8GraphTest} asserts the figures of the service's scheme; {@link #main}
+ * prints them for
  * every quantization scheme given (bench/int8_fidelity.sh):
  *
  * <pre>
- * java -cp ... dev.reranker.model.graph.Int8Fidelity per-channel/127 per-tensor/127 per-channel/63
+ * java -cp ... dev.reranker.model.graph.Int8Fidelity per-channel/127 per-tensor/127 per-channel/63 per-channel/u8-asym
  * </pre>
  */
 public final class Int8Fidelity {
@@ -55,13 +56,24 @@ public final class Int8Fidelity {
 
     /** Figures over a set of queries. */
     record Figures(int queries, double meanSpearman, double minSpearman, double top1, double top3, double maxLogitDelta,
-            double maxScoreDelta, int decisive, double decisiveTop1) {
+            double maxScoreDelta, int decisive, double decisiveTop1, List<Miss> misses) {
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "%3d queries  Spearman mean %.4f min %.4f  top-1 %5.1f%%  top-3 %5.1f%%"
                     + "  max |d logit| %.4f  max |d score| %.4f  top-1 where fp32 leads by > %.2f: %d queries, %5.1f%%",
                     queries, meanSpearman, minSpearman, 100 * top1, 100 * top3, maxLogitDelta, maxScoreDelta, DECISIVE,
                     decisive, 100 * decisiveTop1);
+        }
+    }
+
+    /**
+     * A query whose first document int8 changed (its index in the set), and by how much float32's first document led
+     * its second: a miss on a near-tie is noise, a miss on a clear lead would be a ranking error.
+     */
+    record Miss(int query, double fp32Margin) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "#%d %.4f", query, fp32Margin);
         }
     }
 
@@ -92,11 +104,22 @@ public final class Int8Fidelity {
             Path dir = SafetensorsParityTest.copy(Reference.modelDir(model), work.resolve(model));
             for (String scheme : schemes) {
                 Int8Weights.Scheme s = Int8Weights.Scheme.parse(scheme);
-                System.out.printf("%-8s %-15s reference pairs  %s%n", model, s.label(),
-                        compare(dir, work.resolve("cache"), s, referenceQueries(model, dir)));
-                System.out.printf("%-8s %-15s fidelity set     %s%n", model, s.label(),
-                        compare(dir, work.resolve("cache"), s, fidelityQueries(model, dir)));
+                Figures reference = compare(dir, work.resolve("cache"), s, referenceQueries(model, dir));
+                System.out.printf("%-8s %-19s reference pairs  %s%n", model, s.label(), reference);
+                printMisses(reference);
+                Figures set = compare(dir, work.resolve("cache"), s, fidelityQueries(model, dir));
+                System.out.printf("%-8s %-19s fidelity set     %s%n", model, s.label(), set);
+                printMisses(set);
             }
+        }
+    }
+
+    private static void printMisses(Figures f) {
+        if (!f.misses().isEmpty()) {
+            System.out.printf("%30s top-1 misses (query, fp32 lead of its first document over its second, logit):"
+                    + " %s; largest lead missed %.4f%n", "", f.misses(),
+                    f.misses().stream()
+                            .mapToDouble(Miss::fp32Margin).max().orElseThrow());
         }
     }
 
@@ -133,6 +156,7 @@ public final class Int8Fidelity {
         double scoreDelta = 0;
         int decisive = 0;
         int decisiveAgree = 0;
+        List<Miss> misses = new ArrayList<>();
         for (int q = 0; q < reference.size(); q++) {
             float[] x = reference.get(q);
             float[] y = quantized.get(q);
@@ -143,7 +167,12 @@ public final class Int8Fidelity {
             top1 += same ? 1 : 0;
             float[] sorted = x.clone();
             Arrays.sort(sorted);
-            if (sorted.length < 2 || sorted[sorted.length - 1] - sorted[sorted.length - 2] > DECISIVE) {
+            double margin = sorted.length < 2 ? Double.POSITIVE_INFINITY
+                    : sorted[sorted.length - 1] - sorted[sorted.length - 2];
+            if (!same) {
+                misses.add(new Miss(q, margin));
+            }
+            if (margin > DECISIVE) {
                 decisive++;
                 decisiveAgree += same ? 1 : 0;
             }
@@ -155,7 +184,7 @@ public final class Int8Fidelity {
         }
         int n = reference.size();
         return new Figures(n, spearmanSum / n, spearmanMin, (double) top1 / n, (double) top3 / n, logitDelta,
-                scoreDelta, decisive, decisive == 0 ? 1 : (double) decisiveAgree / decisive);
+                scoreDelta, decisive, decisive == 0 ? 1 : (double) decisiveAgree / decisive, List.copyOf(misses));
     }
 
     /** Spearman's rho: Pearson correlation of the ranks (ties share their mean rank); 1 for a single document. */

@@ -141,6 +141,36 @@ class Int8GraphTest {
         assertArrayEquals(new byte[] { 63, 63, -32, 0, 0, -32 }, q);
     }
 
+    @Test
+    void asymmetricQuantizationMapsEachChannelsRangeOntoUint8WithAZeroPoint() {
+        Int8Weights weights = new Int8Weights(Int8Weights.Scheme.parse("per-channel/u8-asym"), "w.bin");
+        // [out=2, in=3]: row 0 spans [-1.02, 1.53] (scale 0.01, zero point 102), row 1 [0, 2.55] (min taken as 0:
+        // scale 0.01, zero point 0).
+        float[] w = { 1.53f, -1.02f, 0.004f, 2.55f, 0.0f, 1.0f };
+        byte[] q = new byte[6];
+        byte[] zeros = new byte[2];
+        java.nio.ByteBuffer scales = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        weights.quantizeAsymmetric(w, 2, 3, q, scales, zeros);
+        assertEquals(0.01f, scales.getFloat(0), 1e-7);
+        assertEquals(0.01f, scales.getFloat(4), 1e-7);
+        assertArrayEquals(new byte[] { 102, 0 }, zeros);
+        // [in=3, out=2], as unsigned: 255, 255 / 0, 0 / 102, 100.
+        assertArrayEquals(new byte[] { (byte) 255, (byte) 255, 0, 0, 102, 100 }, q);
+        assertEquals("per-tensor/u8-asym", Int8Weights.Scheme.parse("per-tensor/u8-asym").label());
+        assertEquals(Int8Weights.Scheme.DEFAULT, Int8Weights.Scheme.parse(Int8Weights.Scheme.DEFAULT.label()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "per-channel/u8-asym", "per-tensor/u8-asym" })
+    void asymmetricWeightsScoreCloseToFloat32(String label) throws IOException {
+        Path dir = SafetensorsParityTest.copy(Reference.modelDir("st-xlmr"), work.resolve("st-xlmr"));
+        Int8Fidelity.Figures f = Int8Fidelity.compare(dir, work.resolve("cache"), Int8Weights.Scheme.parse(label),
+                Int8Fidelity.fidelityQueries("st-xlmr", dir));
+        // Rounding alone (the fixture's logits are within a few tenths of each other) keeps the order close;
+        // a wrong zero point or layout would scatter it.
+        assertTrue(f.meanSpearman() > 0.98 && f.maxLogitDelta() < 0.1, f.toString());
+    }
+
     private static int count(String text, String what) {
         int n = 0;
         for (int at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + 1)) {
