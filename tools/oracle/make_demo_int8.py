@@ -9,28 +9,19 @@ the way Hugging Face repositories ship their int8 exports and the way the tiny-b
 reranker.model.path=OUT_DIR; it picks model.onnx for fp32 and onnx/model_quantized.onnx for int8. Not a fixture: the
 output stays outside the repository.
 """
-import shutil
 import sys
 from pathlib import Path
 
-from onnxruntime.quantization import QuantType, quantize_dynamic
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from make_int8_fixtures import ROOT, write_quantized_copy  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "src/main/resources/demo-model"
 
 
 def main():
     if len(sys.argv) != 2:
         raise SystemExit(__doc__)
-    out = Path(sys.argv[1])
-    (out / "onnx").mkdir(parents=True, exist_ok=True)
-    for name in ("model.onnx", "tokenizer.json", "config.json"):
-        shutil.copy(DEMO / name, out / name)
-    quantize_dynamic(DEMO / "model.onnx", out / "onnx/model_quantized.onnx", weight_type=QuantType.QInt8,
-                     per_channel=True)
-    ops = sorted({n.op_type for n in __import__("onnx").load(out / "onnx/model_quantized.onnx").graph.node})
-    print(f"{out}/onnx/model_quantized.onnx: {(out / 'onnx/model_quantized.onnx').stat().st_size} bytes,"
-          f" operators {ops}")
+    write_quantized_copy(DEMO, Path(sys.argv[1]), ["model.onnx", "tokenizer.json", "config.json"])
 
 
 if __name__ == "__main__":

@@ -35,13 +35,19 @@ def quantized_onnx_fixture():
     out = ROOT / "src/test/resources/models/tiny-bert-int8"
     if out.exists():
         shutil.rmtree(out)
-    (out / "onnx").mkdir(parents=True)
-    for f in TOKENIZER_FILES + ["config.json"]:
+    write_quantized_copy(source, out, TOKENIZER_FILES + ["config.json"])
+
+
+def write_quantized_copy(source, out, files):
+    """Copies `files` of the model folder `source` into `out` and writes onnx/model_quantized.onnx beside them: the
+    source's model.onnx quantized as Hugging Face repositories ship their int8 exports."""
+    (out / "onnx").mkdir(parents=True, exist_ok=True)
+    for f in files:
         shutil.copy(source / f, out / f)
     quantize_dynamic(source / "model.onnx", out / "onnx/model_quantized.onnx", weight_type=QuantType.QInt8,
                      per_channel=True)
     ops = sorted({n.op_type for n in __import__("onnx").load(out / "onnx/model_quantized.onnx").graph.node})
-    print(f"tiny-bert-int8/onnx/model_quantized.onnx: {(out / 'onnx/model_quantized.onnx').stat().st_size} bytes,"
+    print(f"{out}/onnx/model_quantized.onnx: {(out / 'onnx/model_quantized.onnx').stat().st_size} bytes,"
           f" operators {ops}")
 
 
