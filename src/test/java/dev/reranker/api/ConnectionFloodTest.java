@@ -72,7 +72,7 @@ class ConnectionFloodTest {
     }
 
     /** Whether a complete request on a new connection to {@code port} gets an HTTP answer. */
-    private static boolean served(int port) throws IOException {
+    private static boolean served(int port) {
         try (Socket socket = new Socket("localhost", port)) {
             socket.setSoTimeout(3_000);
             socket.getOutputStream()
