@@ -10,7 +10,6 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,29 +17,22 @@ import org.junit.jupiter.api.Test;
 import dev.reranker.support.Management;
 import dev.reranker.support.Poll;
 import dev.reranker.support.Ready;
+import dev.reranker.support.ServicePortProfile;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 
 /**
  * More connections than the service port takes: the service port closes new ones at once, and the probes and the
  * metrics still answer, because they are on the management interface, a listener of its own. The application here
- * takes 20 connections on the service port instead of 10,000, so that the test needs 40 sockets, not 20,000.
+ * takes 20 connections on the service port instead of 10,000 ({@link ServicePortProfile}).
  */
 @QuarkusTest
-@TestProfile(ConnectionFloodTest.TwentyConnections.class)
+@TestProfile(ServicePortProfile.class)
 class ConnectionFloodTest {
 
-    private static final int LIMIT = 20;
+    private static final int LIMIT = ServicePortProfile.MAX_CONNECTIONS;
     private static final int FLOOD = 2 * LIMIT;
-
-    public static class TwentyConnections implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.http.limits.max-connections", String.valueOf(LIMIT));
-        }
-    }
 
     @BeforeEach
     void ready() {
@@ -74,11 +66,13 @@ class ConnectionFloodTest {
             for (Socket socket : flood) {
                 socket.close();
             }
+            // The application is shared with other tests of the service port: leave it as it was found.
+            Poll.until("the service port answers again once the flood has gone", () -> served(RestAssured.port));
         }
     }
 
     /** Whether a complete request on a new connection to {@code port} gets an HTTP answer. */
-    private static boolean served(int port) throws IOException {
+    private static boolean served(int port) {
         try (Socket socket = new Socket("localhost", port)) {
             socket.setSoTimeout(3_000);
             socket.getOutputStream()

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,8 +14,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.reranker.support.Management;
 import dev.reranker.support.Ready;
+import dev.reranker.support.ServicePortProfile;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 
@@ -25,17 +24,10 @@ import io.restassured.response.Response;
  * the service port too, with what the management interface answers.
  */
 @QuarkusTest
-@TestProfile(ProbesOnServicePortTest.OnePort.class)
+@TestProfile(ServicePortProfile.class)
 class ProbesOnServicePortTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    public static class OnePort implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("reranker.probes-on-service-port", "true");
-        }
-    }
 
     @BeforeEach
     void ready() {
