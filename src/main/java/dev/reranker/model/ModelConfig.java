@@ -20,11 +20,8 @@ public record ModelConfig(Optional<String> modelType, OptionalInt maxPositionEmb
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public static ModelConfig none() {
-        return new ModelConfig(Optional.empty(), OptionalInt.empty(), OptionalInt.empty());
-    }
-
-    public static ModelConfig read(Path file) {
+    /** A model's JSON file (config.json and its kin) as an object, or a ModelLoadException naming the file. */
+    public static JsonNode jsonObject(Path file) {
         JsonNode root;
         try {
             root = JSON.readTree(file.toFile());
@@ -34,6 +31,15 @@ public record ModelConfig(Optional<String> modelType, OptionalInt maxPositionEmb
         if (root == null || !root.isObject()) {
             throw new ModelLoadException(file + " is not a JSON object");
         }
+        return root;
+    }
+
+    public static ModelConfig none() {
+        return new ModelConfig(Optional.empty(), OptionalInt.empty(), OptionalInt.empty());
+    }
+
+    public static ModelConfig read(Path file) {
+        JsonNode root = jsonObject(file);
         return new ModelConfig(text(root, "model_type"), integer(root, "max_position_embeddings"),
                 integer(root, "pad_token_id"));
     }

@@ -1,13 +1,12 @@
 package dev.reranker.model.graph;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.reranker.model.ModelConfig;
 import dev.reranker.model.ModelLoadException;
 
 /**
@@ -17,8 +16,6 @@ import dev.reranker.model.ModelLoadException;
 record EncoderConfig(Architecture architecture, int hiddenSize, int layers, int heads, int intermediateSize,
         String hiddenAct, double layerNormEps, int maxPositions, int padTokenId, int typeVocabSize, int vocabSize,
         int numLabels) {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The architectures a graph can be built for, by the name transformers writes into config.json. */
     enum Architecture {
@@ -47,15 +44,7 @@ record EncoderConfig(Architecture architecture, int hiddenSize, int layers, int 
     }
 
     static EncoderConfig read(Path file) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new ModelLoadException("Cannot parse " + file + ": " + e.getMessage(), e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new ModelLoadException(file + " is not a JSON object");
-        }
+        JsonNode root = ModelConfig.jsonObject(file);
         JsonNode names = root.get("architectures");
         String name = names != null && names.isArray() && names.size() == 1 ? names.get(0).asText() : null;
         Architecture architecture = Arrays.stream(Architecture.values()).filter(a -> a.className.equals(name))
